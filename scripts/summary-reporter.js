@@ -1,0 +1,23 @@
+import { writeFileSync } from 'node:fs';
+
+/** Writes WTR's counts to `file` so scripts/test.js can print one total line for every suite. */
+export function summaryReporter(file) {
+  return {
+    stop({ sessions }) {
+      let passed = 0;
+      let failed = 0;
+      let skipped = 0;
+      const walk = (suite) => {
+        for (const test of suite.tests) test.skipped ? skipped++ : test.passed ? passed++ : failed++;
+        suite.suites.forEach(walk);
+      };
+      for (const session of sessions) {
+        const before = failed;
+        if (session.testResults) walk(session.testResults);
+        // A file that failed to load has no test results: count it as one failure.
+        if (!session.passed && failed === before) failed++;
+      }
+      if (file) writeFileSync(file, JSON.stringify({ passed, failed, skipped }));
+    },
+  };
+}

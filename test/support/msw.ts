@@ -1,0 +1,35 @@
+import { startWorker, useScenario, worker } from '../../mocks/browser.js';
+
+export { worker, useScenario };
+
+export interface RecordedRequest {
+  readonly method: string;
+  readonly url: URL;
+  readonly headers: Headers;
+  readonly credentials: RequestCredentials;
+  readonly body: Promise<string>;
+}
+
+const seen: RecordedRequest[] = [];
+
+/** The requests the page sent since the current test began, as MSW saw them; `path` filters by pathname. */
+export function requests(path?: string): RecordedRequest[] {
+  return path === undefined ? [...seen] : seen.filter((request) => request.url.pathname === path);
+}
+
+before(async () => {
+  await startWorker();
+  worker.events.on('request:start', ({ request }) => {
+    seen.push({
+      method: request.method,
+      url: new URL(request.url),
+      headers: request.headers,
+      credentials: request.credentials,
+      body: request.clone().text(),
+    });
+  });
+});
+beforeEach(() => {
+  seen.length = 0;
+});
+afterEach(() => useScenario('agents-available'));

@@ -1,0 +1,28 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { defaultReporter } from '@web/test-runner';
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { chromeArgs, chromePath } from './scripts/chrome-path.js';
+import { summaryReporter } from './scripts/summary-reporter.js';
+
+const mswWorker = createRequire(import.meta.url).resolve('msw/mockServiceWorker.js');
+
+export default {
+  files: 'test/**/*.test.ts',
+  nodeResolve: { browser: true, exportConditions: ['browser', 'development'] },
+  reporters: [defaultReporter(), summaryReporter(process.env.WTR_SUMMARY_FILE)],
+  plugins: [
+    esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }),
+    {
+      // MSW's worker, served at the root so it controls the test pages, straight from the installed msw.
+      name: 'msw-worker',
+      async serve(context) {
+        if (context.path === '/mockServiceWorker.js') return { body: await readFile(mswWorker, 'utf8'), type: 'js' };
+      },
+    },
+  ],
+  testFramework: { config: { timeout: 10000 } },
+  filterBrowserLogs: ({ args }) => !String(args[0]).includes('Lit is in dev mode'),
+  browsers: [chromeLauncher({ launchOptions: { executablePath: chromePath(), headless: true, args: chromeArgs } })],
+};
