@@ -58,18 +58,15 @@ const noAgents = () => HttpResponse.json({ resultCode: '13', resultDesc: 'No age
 
 export interface Scenario {
   readonly label: string;
-  /** Fresh handlers (and fresh CEC state) for the token endpoint and CEC. */
+  /** Fresh handlers (with fresh scenario state) for the token endpoint and CEC. */
   readonly handlers: () => HttpHandler[];
 }
 
+/** One CEC for every scenario, so tokens issued before a scenario switch stay valid after it. */
+const cec = new SimulatedCec();
+
 function scenario(label: string, create: (cec: SimulatedCec) => HttpHandler): Scenario {
-  return {
-    label,
-    handlers: () => {
-      const cec = new SimulatedCec();
-      return [cec.tokenHandler(), create(cec)];
-    },
-  };
+  return { label, handlers: () => [cec.tokenHandler(), create(cec)] };
 }
 
 export const scenarios = {

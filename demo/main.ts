@@ -1,0 +1,36 @@
+import { startWorker, useScenario } from '../mocks/browser.js';
+import { scenarios, type ScenarioName } from '../mocks/handlers.js';
+
+const select = document.querySelector<HTMLSelectElement>('#scenario')!;
+const log = document.querySelector<HTMLOListElement>('#log')!;
+const stateOutput = document.querySelector<HTMLOutputElement>('#state')!;
+
+for (const [name, { label }] of Object.entries(scenarios)) select.add(new Option(label, name));
+select.addEventListener('change', () => {
+  useScenario(select.value as ScenarioName);
+  write('scenario', select.options[select.selectedIndex].text);
+});
+
+await startWorker();
+await import('../src/index.js');
+const call = document.querySelector('click-to-call')!;
+call.context = { page: location.pathname };
+
+function write(kind: string, text: string): void {
+  const item = document.createElement('li');
+  item.className = kind;
+  item.textContent = `${new Date().toLocaleTimeString()}  ${kind}  ${text}`;
+  log.prepend(item);
+}
+
+for (const type of ['call-started', 'no-agents', 'call-error'] as const) {
+  document.addEventListener(type, (event) => write(type, JSON.stringify(event.detail)));
+}
+// The state attribute is what CSS sees; show it as it changes.
+new MutationObserver(() => {
+  stateOutput.value = call.state;
+  write('state', call.state);
+}).observe(call, { attributeFilter: ['state'] });
+
+document.querySelector('#reset')!.addEventListener('click', () => call.reset());
+document.querySelector('#clear')!.addEventListener('click', () => log.replaceChildren());

@@ -1,0 +1,41 @@
+// `npm test`: the browser suite (Web Test Runner) and the end-to-end suite (node:test), then one total line.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+function run(command, args, env = {}) {
+  return new Promise((resolve) => {
+    let output = '';
+    const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      process.stdout.write(chunk);
+    });
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'ctc-test-'));
+const summaryFile = join(dir, 'wtr.json');
+const totals = { passed: 0, failed: 0, skipped: 0 };
+
+const unit = await run('npx', ['wtr', '--static-logging'], { WTR_SUMMARY_FILE: summaryFile });
+try {
+  const counts = JSON.parse(readFileSync(summaryFile, 'utf8'));
+  for (const key of Object.keys(totals)) totals[key] += counts[key];
+} catch {
+  totals.failed++; // the runner died before reporting
+}
+if (unit.code !== 0 && totals.failed === 0) totals.failed++;
+
+const e2e = await run(process.execPath, ['--test', '--test-reporter=tap', 'e2e/']);
+const count = (name) => Number(e2e.output.match(new RegExp(`^# ${name} (\\d+)$`, 'm'))?.[1] ?? 0);
+totals.passed += count('pass');
+totals.failed += count('fail') + count('cancelled');
+totals.skipped += count('skipped') + count('todo');
+if (e2e.code !== 0 && count('fail') + count('cancelled') === 0) totals.failed++;
+
+rmSync(dir, { recursive: true, force: true });
+console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+process.exitCode = totals.failed ? 1 : 0;
