@@ -22,7 +22,8 @@ export default {
       },
     },
   ],
-  testFramework: { config: { timeout: 10000 } },
+  // TEST_GREP=pattern runs only the matching tests.
+  testFramework: { config: { timeout: 10000, grep: process.env.TEST_GREP } },
   filterBrowserLogs: ({ args }) => !String(args[0]).includes('Lit is in dev mode'),
   browsers: [chromeLauncher({ launchOptions: { executablePath: chromePath(), headless: true, args: chromeArgs } })],
 };

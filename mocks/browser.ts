@@ -1,8 +1,8 @@
 import { setupWorker } from 'msw/browser';
-import { scenarios, type ScenarioName } from './handlers.js';
+import { scenarios, simulatedCec, type CallScript, type ScenarioName } from './handlers.js';
 
 /** MSW in the page: the demo and the tests run on the same simulated CEC. */
-export const worker = setupWorker(...scenarios['agents-available'].handlers());
+export const worker = setupWorker(...simulatedCec());
 
 export function startWorker(): Promise<unknown> {
   return worker.start({
@@ -12,7 +12,7 @@ export function startWorker(): Promise<unknown> {
   });
 }
 
-/** Replaces every handler with a fresh copy of `name`'s. */
-export function useScenario(name: ScenarioName): void {
-  worker.resetHandlers(...scenarios[name].handlers());
+/** Replaces every handler with a fresh simulated CEC playing `scenario` (a name or a script). */
+export function useScenario(scenario: ScenarioName | CallScript): void {
+  worker.resetHandlers(...simulatedCec(typeof scenario === 'string' ? scenarios[scenario].script : scenario));
 }

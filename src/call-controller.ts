@@ -1,36 +1,80 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { CallErrorEvent, CallStartedEvent, NoAgentsEvent, type CallOutcomeEvent } from './events.js';
-import { transition, type CallInput, type CallMedia, type CallState, type Outcome } from './state.js';
-import { cecUrl, createClickToCall, type CecEndpoint } from './transport/cec-client.js';
-import { CallFailure } from './transport/http.js';
-import { provideGrant, requestGrant, TokenCache, type TokenGrant, type TokenProvider } from './transport/token.js';
+import {
+  CallConnectedEvent,
+  CallEndedEvent,
+  CallErrorEvent,
+  CallFailedEvent,
+  CallQueuedEvent,
+  CallStartedEvent,
+  CallUnavailableEvent,
+  NoAgentsEvent,
+  type CallOutcomeEvent,
+} from './events.js';
+import { pollUntilAborted } from './poll.js';
+import {
+  isInCall,
+  mediaAbility,
+  transition,
+  type CallInput,
+  type CallMedia,
+  type CallState,
+  type Outcome,
+  type UnavailableReason,
+} from './state.js';
+import { dropSucceeded, interpretCreateAnswer, readCallEvent, readSupport, type CallEvent } from './transport/cec-answers.js';
+import { CecClient, type CecConfig } from './transport/cec-client.js';
+import { CallFailure, untilAborted } from './transport/http.js';
 
-/** The element's settings, read afresh for every attempt. */
-export interface CallConfig extends CecEndpoint {
-  readonly tokenEndpoint?: string;
-  readonly tokenProvider?: TokenProvider;
-  readonly context: unknown;
+/** The element's settings, read afresh whenever they are needed. */
+export interface CallConfig extends CecConfig {
   readonly disabled: boolean;
+  readonly preflight: boolean;
+  readonly pollIntervalMs: number;
+  readonly maxPollFailures: number;
+}
+
+/** Why the last attempt or call did not go on: what the element explains to the visitor. */
+export type CallNotice = CallErrorEvent | CallFailedEvent | CallUnavailableEvent;
+
+/** `true`: CEC supports click-to-call; a reason: it cannot work here; `undefined`: unknown (the check failed). */
+type Support = true | UnavailableReason | undefined;
+
+interface Attempt {
+  readonly abort: AbortController;
+  result?: Promise<CallOutcomeEvent | null>;
+  /** createClickToCall may have reached CEC, so leaving now must drop the call. */
+  createSent: boolean;
+}
+
+interface Call {
+  readonly media: CallMedia;
+  readonly polling: AbortController;
+  hangingUp?: Promise<CallEndedEvent | null>;
 }
 
 type Host = ReactiveControllerHost & HTMLElement;
 
 /**
- * Sequences one call attempt: token → createClickToCall (→ new token and one retry on 401/403) → one event.
- * Only one attempt runs at a time; removing the host aborts it silently.
+ * Sequences a click-to-dial call: support check → createClickToCall → polling getClickToCallEvents until the
+ * call ends → dropClickToCall on hang-up, removal or page exit. Every step sets the state and fires one event.
  */
 export class CallController implements ReactiveController {
   #state: CallState = 'idle';
   #media?: CallMedia;
-  #lastOutcome?: CallOutcomeEvent;
-  #attempt?: { readonly abort: AbortController; readonly result: Promise<CallOutcomeEvent | null> };
-  readonly #tokens = new TokenCache((signal) => this.#loadGrant(signal));
+  #notice?: CallNotice;
+  #attempt?: Attempt;
+  #call?: Call;
+  #support?: Promise<Support>;
+  /** Aborted when the host leaves the document: background work (the support check) stops. */
+  #connection = new AbortController();
+  readonly #cec: CecClient;
 
   constructor(
     private readonly host: Host,
     private readonly config: () => CallConfig,
     private readonly stateChanged: (state: CallState) => void,
   ) {
+    this.#cec = new CecClient(config);
     host.addController(this);
   }
 
@@ -38,66 +82,98 @@ export class CallController implements ReactiveController {
     return this.#state;
   }
 
-  /** The media of the attempt in flight or of the last one. */
+  /** The media of the attempt or call in progress, or of the last one. */
   get media(): CallMedia | undefined {
     return this.#media;
   }
 
-  /** The event that ended the last attempt. */
-  get lastOutcome(): CallOutcomeEvent | undefined {
-    return this.#lastOutcome;
+  /** Why the element is in `error` or `unavailable`. */
+  get notice(): CallNotice | undefined {
+    return this.#notice;
+  }
+
+  /** The visitor hung up and CEC has not answered the drop yet. */
+  get hangingUp(): boolean {
+    return Boolean(this.#call?.hangingUp);
+  }
+
+  hostConnected(): void {
+    this.#connection = new AbortController();
+    window.addEventListener('pagehide', this.#onPageHide);
+    if (this.config().preflight) this.prepare();
   }
 
   hostDisconnected(): void {
+    window.removeEventListener('pagehide', this.#onPageHide);
     this.reset();
-    this.#tokens.dispose();
+    this.#connection.abort();
+    this.#cec.dispose();
   }
 
-  /** The token depends on the endpoint, provider and context: when they change, it is fetched anew. */
-  forgetToken(): void {
-    this.#tokens.forget();
+  /** Checks, ahead of the first click, whether calling can work here; `unavailable` if not. */
+  prepare(): void {
+    if (this.#state !== 'idle' || this.config().disabled || !this.host.isConnected) return;
+    try {
+      this.#cec.validate();
+    } catch {
+      return; // a click reports the configuration error
+    }
+    this.#checkSupport().then((support) => {
+      if (typeof support === 'string' && this.#state === 'idle') this.#becomeUnavailable(support);
+    });
   }
 
   /**
    * Starts an attempt, or joins the one in flight. Resolves with the event that ended it, or `null` when
-   * nothing was sent (disabled, not in a document) or the attempt was cancelled by `reset()` or removal.
+   * nothing was sent (disabled, not in a document, a call in progress, unavailable) or the attempt was
+   * cancelled by `reset()` or removal.
    */
   start(media: CallMedia): Promise<CallOutcomeEvent | null> {
-    if (this.#attempt) return this.#attempt.result;
+    if (this.#attempt?.result) return this.#attempt.result;
     if (this.config().disabled || !this.host.isConnected || !this.#apply('start')) return Promise.resolve(null);
     this.#media = media;
-    const abort = new AbortController();
-    const result = this.#run(media, abort.signal).then((outcome) => {
-      if (abort.signal.aborted) return null;
+    this.#notice = undefined;
+    const attempt: Attempt = { abort: new AbortController(), createSent: false };
+    attempt.result = this.#run(media, attempt).then((outcome) => {
+      if (attempt.abort.signal.aborted) return null;
       this.#attempt = undefined;
       return this.#finish(media, outcome);
     });
-    this.#attempt = { abort, result };
-    return result;
+    this.#attempt = attempt;
+    return attempt.result;
   }
 
-  /** Cancels an attempt in flight (no event fires for it) and goes back to `idle`. */
+  /**
+   * Ends the call in progress: stops polling, sends dropClickToCall, and ends in `ended` with `call-ended`
+   * {by: 'local'} (after `call-error` {reason: 'drop-failed'} if CEC could not drop it). While the call is
+   * being started, hangs up as soon as it has started.
+   */
+  hangUp(): Promise<CallEndedEvent | null> {
+    const attempt = this.#attempt?.result;
+    if (attempt) return attempt.then(() => this.hangUp());
+    const call = this.#call;
+    if (!call || !isInCall(this.#state)) return Promise.resolve(null);
+    return (call.hangingUp ??= this.#drop(call));
+  }
+
+  /** Back to `idle` from anywhere: an attempt in flight is aborted, a call in progress dropped, no event fires. */
   reset(): void {
+    if (this.#call || this.#attempt?.createSent) this.#cec.sendOnExit('dropClickToCall', {});
+    this.#call?.polling.abort();
     this.#attempt?.abort.abort();
-    this.#attempt = undefined;
+    this.#call = this.#attempt = this.#support = undefined;
     this.#apply('reset');
   }
 
-  async #run(media: CallMedia, signal: AbortSignal): Promise<Outcome> {
+  async #run(media: CallMedia, attempt: Attempt): Promise<Outcome | { type: 'unavailable'; reason: UnavailableReason }> {
+    const { signal } = attempt.abort;
     try {
-      const config = this.config();
-      if (typeof config.tokenProvider !== 'function' && !config.tokenEndpoint) {
-        throw new CallFailure('config', 'set the token-endpoint attribute or the tokenProvider property');
-      }
-      cecUrl(config.apiBase, 'createClickToCall');
-      let grant = await this.#tokens.get(signal);
-      let outcome = await createClickToCall(config, grant, media, signal);
-      if (outcome.type === 'error' && outcome.reason === 'auth') {
-        this.#tokens.invalidate(grant);
-        grant = await this.#tokens.get(signal);
-        outcome = await createClickToCall(config, grant, media, signal);
-      }
-      return outcome;
+      this.#cec.validate();
+      const support = await untilAborted(this.#checkSupport(), signal);
+      if (typeof support === 'string') return { type: 'unavailable', reason: support };
+      attempt.createSent = true;
+      const answer = await this.#cec.send('createClickToCall', { mediaAbility: mediaAbility[media] }, signal);
+      return interpretCreateAnswer(answer.status, answer.body);
     } catch (error) {
       if (error instanceof CallFailure) {
         const { reason, message, status } = error;
@@ -108,18 +184,127 @@ export class CallController implements ReactiveController {
     }
   }
 
-  #finish(media: CallMedia, outcome: Outcome): CallOutcomeEvent {
-    let event: CallOutcomeEvent;
+  #finish(media: CallMedia, outcome: Outcome | { type: 'unavailable'; reason: UnavailableReason }): CallOutcomeEvent {
+    if (outcome.type === 'unavailable') return this.#becomeUnavailable(outcome.reason)!;
     if (outcome.type === 'error') {
       const { type: _, ...detail } = outcome;
       if (outcome.reason === 'config') console.error(`<click-to-call>: ${outcome.message}`);
-      event = new CallErrorEvent({ media, ...detail });
-    } else {
-      const detail = { media, resultCode: outcome.resultCode, resultDesc: outcome.resultDesc };
-      event = outcome.type === 'started' ? new CallStartedEvent(detail) : new NoAgentsEvent(detail);
+      return this.#enter(outcome.type, (this.#notice = new CallErrorEvent({ media, ...detail })));
     }
-    this.#lastOutcome = event;
-    this.#apply(outcome.type);
+    const detail = { media, resultCode: outcome.resultCode, resultDesc: outcome.resultDesc };
+    if (outcome.type === 'no-agents') return this.#enter(outcome.type, new NoAgentsEvent(detail));
+    this.#apply('started');
+    this.#poll(media);
+    return this.#fire(new CallStartedEvent(detail));
+  }
+
+  #poll(media: CallMedia): void {
+    const call: Call = { media, polling: new AbortController() };
+    this.#call = call;
+    const { pollIntervalMs, maxPollFailures } = this.config();
+    pollUntilAborted({
+      poll: async (signal) => readCallEvent(await this.#cec.send('getClickToCallEvents', undefined, signal)),
+      onAnswer: (event) => this.#onCallEvent(call, event),
+      onLost: () =>
+        this.#endCall(
+          call,
+          new CallFailedEvent({ media, reason: 'lost', message: `${maxPollFailures} polls for call events failed in a row` }),
+        ),
+      intervalMs: pollIntervalMs,
+      maxFailures: maxPollFailures,
+      signal: call.polling.signal,
+    });
+  }
+
+  #onCallEvent(call: Call, event: CallEvent): void {
+    const { media } = call;
+    if (event.type === 'queued') {
+      if (this.#apply('queued')) this.#fire(new CallQueuedEvent({ media }));
+    } else if (event.type === 'connected') {
+      const { type: _, ...gateway } = event;
+      if (this.#apply('connected')) this.#fire(new CallConnectedEvent({ media, ...gateway }));
+    } else if (event.type === 'ended') {
+      this.#endCall(call, new CallEndedEvent({ media, by: 'remote' }));
+    } else if (event.type === 'failed') {
+      const { type: _, ...cause } = event;
+      const message = event.reason === 'queue-timeout' ? 'no agent answered before the queue timed out' : 'CEC failed the call';
+      this.#endCall(call, new CallFailedEvent({ media, ...cause, message }));
+    }
+  }
+
+  async #drop(call: Call): Promise<CallEndedEvent | null> {
+    call.polling.abort();
+    this.host.requestUpdate();
+    let dropped = false;
+    try {
+      dropped = dropSucceeded(await this.#cec.send('dropClickToCall', {}, this.#connection.signal));
+    } catch {
+      // Any failure to drop is reported below; the call still ends here.
+    }
+    if (this.#call !== call) return null;
+    if (!dropped) {
+      this.#fire(new CallErrorEvent({ media: call.media, reason: 'drop-failed', message: 'CEC could not drop the call' }));
+    }
+    return this.#endCall(call, new CallEndedEvent({ media: call.media, by: 'local' }));
+  }
+
+  /** The call is over: polling stops, and the state and event say how it ended. */
+  #endCall<E extends CallEndedEvent | CallFailedEvent>(call: Call, event: E): E | null {
+    if (this.#call !== call) return null;
+    call.polling.abort();
+    this.#call = undefined;
+    if (event instanceof CallFailedEvent) this.#notice = event;
+    return this.#enter(event instanceof CallFailedEvent ? 'failed' : 'ended', event);
+  }
+
+  #becomeUnavailable(reason: UnavailableReason): CallUnavailableEvent | undefined {
+    const messages = {
+      'not-supported': 'CEC has click-to-call turned off for this channel',
+      'insecure-context': 'calls need a secure (https) page',
+      'no-webrtc': 'this browser has no media devices API',
+    };
+    const event = new CallUnavailableEvent({ reason, message: messages[reason] });
+    if (!this.#apply('unavailable')) return undefined;
+    this.#notice = event;
+    return this.#fire(event);
+  }
+
+  #checkSupport(): Promise<Support> {
+    return (this.#support ??= this.#querySupport().then((support) => {
+      if (support === undefined) this.#support = undefined; // unknown: ask again next time
+      return support;
+    }));
+  }
+
+  /** A failed check is no verdict: createClickToCall will then say what is wrong. */
+  async #querySupport(): Promise<Support> {
+    if (!window.isSecureContext) return 'insecure-context';
+    if (!navigator.mediaDevices) return 'no-webrtc';
+    try {
+      const supported = readSupport(await this.#cec.send('checkClickToCallSupport', undefined, this.#connection.signal));
+      return supported === false ? 'not-supported' : supported;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The visitor leaves: drop the call with a request that outlives the page. */
+  readonly #onPageHide = () => {
+    const call = this.#call;
+    if (call && isInCall(this.#state)) {
+      this.#cec.sendOnExit('dropClickToCall', {});
+      this.#endCall(call, new CallEndedEvent({ media: call.media, by: 'local' }));
+    } else if (this.#attempt) {
+      this.reset();
+    }
+  };
+
+  #enter<E extends Event>(input: CallInput, event: E): E {
+    this.#apply(input);
+    return this.#fire(event);
+  }
+
+  #fire<E extends Event>(event: E): E {
     this.host.dispatchEvent(event);
     return event;
   }
@@ -131,12 +316,5 @@ export class CallController implements ReactiveController {
     this.stateChanged(next);
     this.host.requestUpdate();
     return true;
-  }
-
-  #loadGrant(signal: AbortSignal): Promise<TokenGrant> {
-    const { tokenProvider, tokenEndpoint, context, timeoutMs } = this.config();
-    return typeof tokenProvider === 'function'
-      ? provideGrant(tokenProvider, context, signal, timeoutMs)
-      : requestGrant(tokenEndpoint ?? '', context, signal, timeoutMs);
   }
 }

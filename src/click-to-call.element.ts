@@ -2,50 +2,63 @@ import { html, LitElement, nothing, svg, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { CallController } from './call-controller.js';
 import { styles } from './click-to-call.styles.js';
-import { CallErrorEvent, type CallOutcomeEvent } from './events.js';
-import type { CallMedia, CallState } from './state.js';
-import { errorText, mediaLabel, statusText } from './strings.js';
+import type { CallEndedEvent, CallOutcomeEvent } from './events.js';
+import { isInCall, type CallMedia, type CallState } from './state.js';
+import { errorText, statusText, strings } from './strings.js';
 import type { TokenProvider } from './transport/token.js';
 
 const DEFAULT_MEDIA = 'voice video';
-const DEFAULT_TIMEOUT_MS = 15_000;
-/** setTimeout fires at once above this, so a longer timeout would mean none at all. */
-const MAX_TIMEOUT_MS = 2_147_483_647;
 
-const icons: Record<CallMedia, ReturnType<typeof svg>> = {
-  voice: svg`<path d="M6.5 3h3l1.7 4.6-2.2 1.6a11.5 11.5 0 0 0 5.8 5.8l1.6-2.2 4.6 1.7v3A2.5 2.5 0 0 1 18.5 20 15.5 15.5 0 0 1 4 5.5 2.5 2.5 0 0 1 6.5 3z"/>`,
+/** Numeric settings and what an invalid value falls back to. */
+const numberDefaults = { timeout: 15000, pollInterval: 1000, maxPollFailures: 5 } as const;
+type NumberSetting = keyof typeof numberDefaults;
+
+const phone = svg`<path d="M6.5 3h3l1.7 4.6-2.2 1.6a11.5 11.5 0 0 0 5.8 5.8l1.6-2.2 4.6 1.7v3A2.5 2.5 0 0 1 18.5 20 15.5 15.5 0 0 1 4 5.5 2.5 2.5 0 0 1 6.5 3z"/>`;
+const icons = {
+  voice: phone,
   video: svg`<rect x="2" y="6" width="13" height="12" rx="2.5"/><path d="M16.5 10.5 22 7v10l-5.5-3.5z"/>`,
+  hangUp: svg`<g transform="rotate(135 12 12)">${phone}</g>`,
 };
 
 /**
  * A voice-call and a video-call button that start a click-to-dial call with a Huawei Cloud CEC agent.
- * Clicking one fetches a short-lived token from the site's own token endpoint, asks CEC to create the
- * call, and fires exactly one outcome event.
+ * Clicking one checks that click-to-call is supported, fetches a short-lived token from the site's own token
+ * endpoint, asks CEC to create the call, then follows it (queued, connected, ended) until it ends; while it
+ * lasts, a hang-up button replaces the call buttons.
  *
- * States (the `state` attribute): `idle` → `busy` → `started` | `no-agents` | `error`; from any outcome
- * the visitor can call again, and `reset()` goes back to `idle`.
+ * States (the `state` attribute):
+ * `idle` → `busy` → `started` → `queued` ⇄ `connected` → `ended`; `busy` → `no-agents` | `error`;
+ * a call in progress → `error` (call-failed); `idle` → `unavailable`. From `ended`, `no-agents` and `error`
+ * the visitor can call again; `reset()` goes back to `idle` from anywhere.
  *
  * @summary Click-to-call buttons for Huawei Cloud CEC.
  * @tag click-to-call
  *
  * @event {CallStartedEvent} call-started - CEC accepted the call (resultCode "0"). `detail`: `{media, resultCode, resultDesc}`.
  * @event {NoAgentsEvent} no-agents - No agent is available (resultCode "13"). `detail`: `{media, resultCode, resultDesc}`.
- * @event {CallErrorEvent} call-error - The call could not be started. `detail`: `{media, reason, message, status?, resultCode?, resultDesc?}`; `reason` is `rejected`, `auth`, `http`, `protocol`, `network`, `timeout`, `token` or `config`.
+ * @event {CallErrorEvent} call-error - The call could not be started, or (reason `drop-failed`) CEC could not drop it. `detail`: `{media, reason, message, status?, resultCode?, resultDesc?}`; `reason` is `rejected`, `auth`, `http`, `protocol`, `network`, `timeout`, `token`, `config` or `drop-failed`.
+ * @event {CallUnavailableEvent} call-unavailable - Calling cannot work here. `detail`: `{reason, message}`; `reason` is `not-supported`, `insecure-context` or `no-webrtc`.
+ * @event {CallQueuedEvent} call-queued - The call entered CEC's queue (once per entry). `detail`: `{media}`.
+ * @event {CallConnectedEvent} call-connected - An agent took the call. `detail`: `{media, domain, gwAddresses, accessCode, clickToCallCaller}`.
+ * @event {CallEndedEvent} call-ended - The call is over (once per call). `detail`: `{media, by}`; `by` is `local` or `remote`.
+ * @event {CallFailedEvent} call-failed - The call started but could not go on. `detail`: `{media, reason, message, causeId?, causeDesc?}`; `reason` is `queue-timeout`, `failed` or `lost`.
  *
- * @csspart buttons - The row of call buttons.
- * @csspart button - Each call button.
+ * @csspart buttons - The row of buttons.
+ * @csspart button - Each button.
  * @csspart voice-button - The voice-call button.
  * @csspart video-button - The video-call button.
+ * @csspart hangup-button - The hang-up button, shown while a call is in progress.
  * @csspart icon - The icon inside a button.
  * @csspart spinner - The progress indicator inside the clicked button while busy.
  * @csspart label - The text inside a button.
- * @csspart status - The polite live region that describes progress and outcomes.
+ * @csspart status - The polite live region that announces every state.
  * @csspart alert - The assertive region that describes errors.
  *
  * @cssproperty --ctc-accent - Button background. Default `#0b5cad`.
  * @cssproperty --ctc-accent-hover - Button background on hover. Default `#084a8c`.
  * @cssproperty --ctc-accent-disabled - Button background while disabled or busy. Default `#5f6b7a`.
  * @cssproperty --ctc-on-accent - Button text and icon colour. Default `#fff`.
+ * @cssproperty --ctc-hangup - Hang-up button background. Default `#b3261e`.
  * @cssproperty --ctc-focus-ring - Keyboard focus outline colour. Default `#0b5cad`.
  * @cssproperty --ctc-radius - Button corner radius. Default `1.375rem`.
  * @cssproperty --ctc-gap - Space between buttons. Default `0.5rem`.
@@ -62,8 +75,11 @@ export class ClickToCall extends LitElement {
       apiBase: this.apiBase,
       channel: this.channel,
       context: this.context,
-      timeoutMs: readTimeout(this.timeout) ?? DEFAULT_TIMEOUT_MS,
+      timeoutMs: this.#number('timeout'),
+      pollIntervalMs: this.#number('pollInterval'),
+      maxPollFailures: this.#number('maxPollFailures'),
       disabled: this.disabled,
+      preflight: this.preflight,
     }),
     (state) => this.#reflectState(state),
   );
@@ -84,7 +100,16 @@ export class ClickToCall extends LitElement {
   @property() media = DEFAULT_MEDIA;
 
   /** Milliseconds allowed per HTTP request. An invalid value falls back to 15000 with a warning. */
-  @property({ type: Number }) timeout = DEFAULT_TIMEOUT_MS;
+  @property({ type: Number }) timeout: number = numberDefaults.timeout;
+
+  /** Milliseconds between polls for call events (a long-polled answer is followed at once). Invalid: 1000. */
+  @property({ type: Number, attribute: 'poll-interval' }) pollInterval: number = numberDefaults.pollInterval;
+
+  /** Failed polls in a row after which the call counts as lost (`call-failed` {reason: 'lost'}). Invalid: 5. */
+  @property({ type: Number, attribute: 'max-poll-failures' }) maxPollFailures: number = numberDefaults.maxPollFailures;
+
+  /** Check support (and fetch the token) as soon as the element is on the page, not at the first hover. */
+  @property({ type: Boolean }) preflight = false;
 
   /** Disables the buttons and `start()`. */
   @property({ type: Boolean, reflect: true }) disabled = false;
@@ -94,7 +119,17 @@ export class ClickToCall extends LitElement {
 
   #buttons: readonly CallMedia[] = readMedia(DEFAULT_MEDIA).media;
 
-  /** The call state, reflected to the `state` attribute: `idle`, `busy`, `started`, `no-agents` or `error`. */
+  /** Whether focus was inside before this update, so it can be kept when the buttons change. */
+  #hadFocus = false;
+
+  constructor() {
+    super();
+    const prepare = () => this.#call.prepare();
+    this.addEventListener('pointerenter', prepare);
+    this.addEventListener('focusin', prepare);
+  }
+
+  /** The call state, reflected to the `state` attribute. */
   get state(): CallState {
     return this.#call.state;
   }
@@ -112,22 +147,29 @@ export class ClickToCall extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('media')) {
       const { media, unknown } = readMedia(this.media);
-      if (unknown.length) console.warn(`<click-to-call>: media ignores unknown ${unknown.map((w) => `"${w}"`).join(', ')}`);
-      if (!media.length) console.warn(`<click-to-call>: media has no known word; showing "${DEFAULT_MEDIA}"`);
+      if (unknown.length) warn(`media ignores unknown "${unknown.join('", "')}"`);
+      if (!media.length) warn(`media "${this.media}" names no known media; showing "${DEFAULT_MEDIA}"`);
       this.#buttons = media.length ? media : readMedia(DEFAULT_MEDIA).media;
     }
-    if (changed.has('timeout') && readTimeout(this.timeout) === undefined) {
-      console.warn(`<click-to-call>: timeout "${this.timeout}" is not a positive number of ms; using ${DEFAULT_TIMEOUT_MS}`);
+    for (const name of Object.keys(numberDefaults) as NumberSetting[]) {
+      if (changed.has(name) && this.#number(name) !== this[name]) {
+        warn(`${name} "${this[name]}" is not a positive number of at most 2147483647; using ${numberDefaults[name]}`);
+      }
     }
-    const tokenInputs = ['tokenEndpoint', 'tokenProvider', 'context'] as const;
-    if (this.hasUpdated && tokenInputs.some((name) => changed.has(name))) this.#call.forgetToken();
+    this.#hadFocus = Boolean(this.shadowRoot?.activeElement);
+  }
+
+  protected override updated(): void {
+    // The pressed button may have been replaced (call buttons ⇄ hang-up): keep keyboard focus in the element.
+    if (this.#hadFocus && !this.shadowRoot!.activeElement) this.shadowRoot!.querySelector('button')?.focus();
   }
 
   /**
    * Starts a call, as a click on that button would. While a call is being started, returns that attempt's
    * promise instead of sending anything new.
-   * @returns the outcome event that fired, or `null` if nothing was sent (disabled, not in a document,
-   * unknown media) or the attempt was cancelled by `reset()` or removal.
+   * @returns the event that ended the attempt (`call-started`, `no-agents`, `call-error` or
+   * `call-unavailable`), or `null` if nothing was sent (disabled, not in a document, a call already in
+   * progress, unavailable, unknown media) or the attempt was cancelled by `reset()` or removal.
    */
   start(media: CallMedia): Promise<CallOutcomeEvent | null> {
     if (media !== 'voice' && media !== 'video') {
@@ -137,9 +179,23 @@ export class ClickToCall extends LitElement {
     return this.#call.start(media);
   }
 
-  /** Goes back to `idle`; an attempt in flight is aborted and fires no event. */
+  /**
+   * Hangs up the call in progress, as the hang-up button does: sends dropClickToCall and ends in `ended`.
+   * @returns the `call-ended` event, or `null` if there was no call to hang up.
+   */
+  hangUp(): Promise<CallEndedEvent | null> {
+    return this.#call.hangUp();
+  }
+
+  /** Goes back to `idle`: an attempt in flight is aborted and a call in progress dropped, with no event. */
   reset(): void {
     this.#call.reset();
+  }
+
+  /** A numeric setting, or its default when invalid (setTimeout fires at once beyond 2^31 - 1 ms). */
+  #number(name: NumberSetting): number {
+    const value = this[name];
+    return typeof value === 'number' && value > 0 && value < 2 ** 31 ? value : numberDefaults[name];
   }
 
   #reflectState(state: CallState): void {
@@ -149,31 +205,44 @@ export class ClickToCall extends LitElement {
   }
 
   override render() {
-    const { state, media: activeMedia, lastOutcome } = this.#call;
+    const { state, media: activeMedia, notice, hangingUp } = this.#call;
     const busy = state === 'busy';
-    const error = state === 'error' && lastOutcome instanceof CallErrorEvent ? lastOutcome.detail.reason : undefined;
+    const inCall = isInCall(state);
+    const inactive = busy || state === 'unavailable';
     return html`
       <div part="buttons" class="buttons">
-        ${this.#buttons.map(
-          (media) => html`
-            <button
+        ${inCall
+          ? html`<button
               type="button"
-              part="button ${media}-button"
-              ?disabled=${this.disabled}
-              aria-disabled=${busy ? 'true' : nothing}
-              aria-busy=${busy ? 'true' : nothing}
-              @click=${() => (busy ? undefined : this.#call.start(media))}
+              part="button hangup-button"
+              class="hangup"
+              aria-disabled=${hangingUp ? 'true' : nothing}
+              aria-busy=${hangingUp ? 'true' : nothing}
+              @click=${() => this.#call.hangUp()}
             >
-              ${busy && media === activeMedia
-                ? html`<span part="spinner" class="spinner" aria-hidden="true"></span>`
-                : html`<svg part="icon" viewBox="0 0 24 24" aria-hidden="true">${icons[media]}</svg>`}
-              <span part="label">${mediaLabel(media)}</span>
-            </button>
-          `,
-        )}
+              <svg part="icon" viewBox="0 0 24 24" aria-hidden="true">${icons.hangUp}</svg>
+              <span part="label">${strings.hangUp}</span>
+            </button>`
+          : this.#buttons.map(
+              (media) => html`
+                <button
+                  type="button"
+                  part="button ${media}-button"
+                  ?disabled=${this.disabled}
+                  aria-disabled=${inactive ? 'true' : nothing}
+                  aria-busy=${busy ? 'true' : nothing}
+                  @click=${() => (inactive ? undefined : this.#call.start(media))}
+                >
+                  ${busy && media === activeMedia
+                    ? html`<span part="spinner" class="spinner" aria-hidden="true"></span>`
+                    : html`<svg part="icon" viewBox="0 0 24 24" aria-hidden="true">${icons[media]}</svg>`}
+                  <span part="label">${strings[media]}</span>
+                </button>
+              `,
+            )}
       </div>
-      <p part="status" class="status" role="status">${statusText(state)}</p>
-      <p part="alert" class="alert" role="alert">${error ? errorText(error) : ''}</p>
+      <p part="status" class="status" role="status">${statusText(state, notice, hangingUp)}</p>
+      <p part="alert" class="alert" role="alert">${state === 'error' ? errorText(notice) : ''}</p>
     `;
   }
 }
@@ -185,7 +254,6 @@ function readMedia(value: unknown): { media: CallMedia[]; unknown: string[] } {
   return { media, unknown: words.filter((word) => word !== 'voice' && word !== 'video') };
 }
 
-/** A usable request timeout in ms, or `undefined`. */
-function readTimeout(value: unknown): number | undefined {
-  return typeof value === 'number' && value > 0 && value <= MAX_TIMEOUT_MS ? value : undefined;
+function warn(message: string): void {
+  console.warn(`<click-to-call>: ${message}`);
 }

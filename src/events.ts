@@ -1,4 +1,5 @@
-import type { CallErrorReason, CallMedia } from './state.js';
+import type { CallErrorReason, CallFailedReason, CallMedia, UnavailableReason } from './state.js';
+import type { Gateway } from './transport/cec-answers.js';
 
 /** What `call-started` and `no-agents` carry: CEC's answer to createClickToCall. */
 export interface CallAnswerDetail {
@@ -18,6 +19,37 @@ export interface CallErrorDetail {
   readonly status?: number;
   readonly resultCode?: string;
   readonly resultDesc?: string;
+}
+
+export interface CallMediaDetail {
+  readonly media: CallMedia;
+}
+
+/** The gateway the browser places its SIP-over-WebSocket call to (cec-api.md §7). */
+export interface CallConnectedDetail extends Gateway {
+  readonly media: CallMedia;
+}
+
+export interface CallEndedDetail {
+  readonly media: CallMedia;
+  /** `local`: the visitor hung up (or left the page); `remote`: the agent or the network did. */
+  readonly by: 'local' | 'remote';
+}
+
+export interface CallFailedDetail {
+  readonly media: CallMedia;
+  /** `queue-timeout`: no agent answered in time; `failed`: CEC failed the call; `lost`: polling kept failing. */
+  readonly reason: CallFailedReason;
+  readonly message: string;
+  /** CTI cause code and text, when CEC gives them with "Call failed". */
+  readonly causeId?: string;
+  readonly causeDesc?: string;
+}
+
+export interface CallUnavailableDetail {
+  /** `not-supported`: CEC says click-to-call is off; `insecure-context`: not https; `no-webrtc`: no media devices API. */
+  readonly reason: UnavailableReason;
+  readonly message: string;
 }
 
 /** Base of every event the element fires: bubbling, composed, not cancelable, with a frozen `detail`. */
@@ -46,7 +78,7 @@ export class NoAgentsEvent extends ClickToCallEvent<CallAnswerDetail> {
   }
 }
 
-/** The call could not be started; `detail.reason` says why. */
+/** The call could not be started (or, with reason `drop-failed`, CEC could not drop it); `detail.reason` says why. */
 export class CallErrorEvent extends ClickToCallEvent<CallErrorDetail> {
   static readonly eventName = 'call-error';
   constructor(detail: CallErrorDetail) {
@@ -54,13 +86,58 @@ export class CallErrorEvent extends ClickToCallEvent<CallErrorDetail> {
   }
 }
 
-/** The event that ends an attempt; `start()` resolves with it. */
-export type CallOutcomeEvent = CallStartedEvent | NoAgentsEvent | CallErrorEvent;
+/** Calling cannot work here; the buttons are disabled until `reset()`. */
+export class CallUnavailableEvent extends ClickToCallEvent<CallUnavailableDetail> {
+  static readonly eventName = 'call-unavailable';
+  constructor(detail: CallUnavailableDetail) {
+    super(CallUnavailableEvent.eventName, detail);
+  }
+}
+
+/** The call entered CEC's queue (once per entry). */
+export class CallQueuedEvent extends ClickToCallEvent<CallMediaDetail> {
+  static readonly eventName = 'call-queued';
+  constructor(detail: CallMediaDetail) {
+    super(CallQueuedEvent.eventName, detail);
+  }
+}
+
+/** An agent took the call: `detail` has the WebRTC gateway to call. */
+export class CallConnectedEvent extends ClickToCallEvent<CallConnectedDetail> {
+  static readonly eventName = 'call-connected';
+  constructor(detail: CallConnectedDetail) {
+    super(CallConnectedEvent.eventName, detail);
+  }
+}
+
+/** The call is over; fires once per call. */
+export class CallEndedEvent extends ClickToCallEvent<CallEndedDetail> {
+  static readonly eventName = 'call-ended';
+  constructor(detail: CallEndedDetail) {
+    super(CallEndedEvent.eventName, detail);
+  }
+}
+
+/** The call started but could not go on. */
+export class CallFailedEvent extends ClickToCallEvent<CallFailedDetail> {
+  static readonly eventName = 'call-failed';
+  constructor(detail: CallFailedDetail) {
+    super(CallFailedEvent.eventName, detail);
+  }
+}
+
+/** The event that ends a start attempt; `start()` resolves with it. */
+export type CallOutcomeEvent = CallStartedEvent | NoAgentsEvent | CallErrorEvent | CallUnavailableEvent;
 
 declare global {
   interface GlobalEventHandlersEventMap {
     'call-started': CallStartedEvent;
     'no-agents': NoAgentsEvent;
     'call-error': CallErrorEvent;
+    'call-unavailable': CallUnavailableEvent;
+    'call-queued': CallQueuedEvent;
+    'call-connected': CallConnectedEvent;
+    'call-ended': CallEndedEvent;
+    'call-failed': CallFailedEvent;
   }
 }

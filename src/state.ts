@@ -1,5 +1,18 @@
-/** The element's visible state, reflected to the `state` attribute. */
-export type CallState = 'idle' | 'busy' | 'started' | 'no-agents' | 'error';
+/**
+ * The element's visible state, reflected to the `state` attribute.
+ * `started`, `queued` and `connected` are a call in progress; `ended`, `no-agents` and `error` are outcomes
+ * after which the visitor can call again; `unavailable` stays until `reset()`.
+ */
+export type CallState =
+  | 'idle'
+  | 'busy'
+  | 'started'
+  | 'queued'
+  | 'connected'
+  | 'ended'
+  | 'no-agents'
+  | 'error'
+  | 'unavailable';
 
 export type CallMedia = 'voice' | 'video';
 
@@ -11,9 +24,14 @@ export type CallErrorReason =
   | 'network'
   | 'timeout'
   | 'token'
-  | 'config';
+  | 'config'
+  | 'drop-failed';
 
-/** How one attempt ended: exactly one row of the outcome table in the README. */
+export type CallFailedReason = 'queue-timeout' | 'failed' | 'lost';
+
+export type UnavailableReason = 'not-supported' | 'insecure-context' | 'no-webrtc';
+
+/** How one createClickToCall attempt ended: exactly one row of the outcome table in the README. */
 export type Outcome =
   | { readonly type: 'started' | 'no-agents'; readonly resultCode: string; readonly resultDesc: string }
   | {
@@ -25,19 +43,40 @@ export type Outcome =
       readonly resultDesc?: string;
     };
 
-export type CallInput = 'start' | 'reset' | Outcome['type'];
+/** What can happen to the element: the visitor's actions, an attempt's outcome, and CEC's call events. */
+export type CallInput =
+  | 'start'
+  | 'reset'
+  | 'unavailable'
+  | Outcome['type']
+  | 'queued'
+  | 'connected'
+  | 'ended'
+  | 'failed';
+
+const resting = { start: 'busy', reset: 'idle', unavailable: 'unavailable' } as const;
+const inCall = { connected: 'connected', ended: 'ended', failed: 'error', reset: 'idle' } as const;
 
 const transitions: Readonly<Record<CallState, Partial<Record<CallInput, CallState>>>> = {
-  idle: { start: 'busy' },
-  busy: { started: 'started', 'no-agents': 'no-agents', error: 'error', reset: 'idle' },
-  started: { start: 'busy', reset: 'idle' },
-  'no-agents': { start: 'busy', reset: 'idle' },
-  error: { start: 'busy', reset: 'idle' },
+  idle: { start: 'busy', unavailable: 'unavailable' },
+  busy: { started: 'started', 'no-agents': 'no-agents', error: 'error', unavailable: 'unavailable', reset: 'idle' },
+  started: { ...inCall, queued: 'queued' },
+  queued: inCall,
+  connected: { ...inCall, queued: 'queued', connected: undefined },
+  ended: resting,
+  'no-agents': resting,
+  error: resting,
+  unavailable: { reset: 'idle' },
 };
 
 /** The state after `input`, or `undefined` when `input` is not allowed in `state` (and must be ignored). */
 export function transition(state: CallState, input: CallInput): CallState | undefined {
   return transitions[state][input];
+}
+
+/** A call is in progress: polling runs, the hang-up button shows, and a second call is refused. */
+export function isInCall(state: CallState): boolean {
+  return state === 'started' || state === 'queued' || state === 'connected';
 }
 
 export const mediaAbility: Readonly<Record<CallMedia, '0' | '1'>> = { voice: '0', video: '1' };

@@ -13,6 +13,7 @@ import {
   outcomesOf,
   TOKEN_ENDPOINT,
 } from './helpers.js';
+import { tokens } from '../mocks/handlers.js';
 import { requests, useScenario, worker } from './support/msw.js';
 
 /** createClickToCall answers with `status` and `body` (a JSON value, or raw text). */
@@ -24,7 +25,10 @@ function cecAnswers(body: JsonBodyType, status = 200) {
   );
 }
 
+/** The token endpoint answers `body`; a token in it is one the simulated CEC accepts. */
 function tokenEndpointAnswers(body: JsonBodyType, status = 200) {
+  const token = (body as { token?: unknown } | null)?.token;
+  if (typeof token === 'string') tokens.trust(token);
   worker.use(http.post(TOKEN_ENDPOINT, () => HttpResponse.json(body, { status })));
 }
 
@@ -90,15 +94,15 @@ describe('<click-to-call>', () => {
 
   describe('outcomes', () => {
     it('fires call-started when CEC answers resultCode "0", even with the documented "resultDesc:" key', async () => {
+      useScenario({ queueMs: 60_000 });
       const el = await callButton();
+      let stateSeen = '';
+      el.addEventListener('call-started', () => (stateSeen = `${el.state} ${el.getAttribute('state')}`));
       const heard = await outcomesOf(() => button(el, 'voice').click());
       expect(heard).to.have.length(1);
       expect(heard[0]).to.be.instanceOf(CallStartedEvent);
       expect(heard[0].detail).to.deep.equal({ media: 'voice', resultCode: '0', resultDesc: '' });
-      expect(el.state).to.equal('started');
-      expect(el.getAttribute('state')).to.equal('started');
-      await el.updateComplete;
-      expect(liveText(el).status).to.match(/agent will be with you/);
+      expect(stateSeen).to.equal('started started');
     });
 
     it('reads resultDesc from either spelling', async () => {
@@ -141,7 +145,7 @@ describe('<click-to-call>', () => {
       const el = await callButton();
       const [event] = await outcomesOf(() => el.start('voice'));
       expect(event).to.be.instanceOf(NoAgentsEvent);
-      expect(event.detail.resultCode).to.equal('13');
+      expect((event as NoAgentsEvent).detail.resultCode).to.equal('13');
     });
 
     it('fetches a new token and retries once after a 401', async () => {
@@ -289,23 +293,29 @@ describe('<click-to-call>', () => {
     it('is reused for later calls until shortly before it expires', async () => {
       const el = await callButton();
       await outcomesOf(() => el.start('voice'));
+      await el.hangUp();
       await outcomesOf(() => el.start('video'));
       expect(requests(CREATE_PATH)).to.have.length(2);
       expect(requests(TOKEN_ENDPOINT)).to.have.length(1);
     });
 
-    it('is fetched again when it expires within 30 s', async () => {
-      tokenEndpointAnswers({ token: 'short-lived', expiresIn: 20 });
-      cecAnswers({ resultCode: '0' });
+    it('is fetched again once it has expired', async () => {
+      let serial = 0;
+      worker.use(
+        http.post(TOKEN_ENDPOINT, () => HttpResponse.json({ token: tokens.trust(`expiring-${++serial}`), expiresIn: 0 })),
+      );
       const el = await callButton();
       await outcomesOf(() => el.start('voice'));
-      await outcomesOf(() => el.start('voice'));
-      expect(requests(TOKEN_ENDPOINT)).to.have.length(2);
+      const check = requests('/apiaccess/ccmessaging/v1/checkClickToCallSupport')[0];
+      const create = requests(CREATE_PATH)[0];
+      expect(check.headers.get('ccmessaging-token')).to.equal('expiring-1');
+      expect(create.headers.get('ccmessaging-token')).to.equal('expiring-2');
     });
 
     it('is fetched again after token-endpoint or context changes', async () => {
       const el = await callButton();
       await outcomesOf(() => el.start('voice'));
+      await el.hangUp();
       el.context = { visitor: 'Bo' };
       await el.updateComplete;
       await outcomesOf(() => el.start('voice'));
@@ -324,6 +334,7 @@ describe('<click-to-call>', () => {
       const el = await fixture<ClickToCall>(html`<click-to-call></click-to-call>`);
       const seen: unknown[] = [];
       el.context = { visitor: 'Chen' };
+      tokens.trust('from-provider');
       el.tokenProvider = async ({ context }) => {
         seen.push(context);
         return { token: 'from-provider', appKey: 'app-key', accessToken: 'access' };

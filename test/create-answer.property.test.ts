@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { http, HttpResponse } from 'msw';
 import type { ClickToCall } from '../src/click-to-call.element.js';
 import type { Outcome } from '../src/state.js';
-import { interpretCreateAnswer } from '../src/transport/cec-client.js';
+import { interpretCreateAnswer } from '../src/transport/cec-answers.js';
 import { CREATE_PATH, TOKEN_ENDPOINT } from './helpers.js';
 import { worker } from './support/msw.js';
 import '../src/define.js';

@@ -27,13 +27,42 @@ describe('TokenCache', () => {
   it('keeps a grant until 30 s before it expires', async () => {
     const { cache, clock, loads } = cacheWithClock();
     const pending = cache.get(never);
-    loads[0].resolve({ token: 'a', expiresIn: 100 });
+    loads[0].resolve({ token: 'a', expiresIn: 600 });
     await pending;
-    clock.now = 69_999;
+    clock.now = 569_999;
     expect((await cache.get(never)).token).to.equal('a');
-    clock.now = 70_000;
+    clock.now = 570_000;
     cache.get(never);
     expect(loads).to.have.length(2);
+  });
+
+  it('keeps a short-lived grant for four fifths of its lifetime, and an expiresIn 0 one not at all', async () => {
+    const { cache, clock, loads } = cacheWithClock();
+    const pending = cache.get(never);
+    loads[0].resolve({ token: 'a', expiresIn: 20 });
+    await pending;
+    clock.now = 15_999;
+    await cache.get(never);
+    expect(loads).to.have.length(1);
+    clock.now = 16_000;
+    const next = cache.get(never);
+    loads[1].resolve({ token: 'b', expiresIn: 0 });
+    await next;
+    cache.get(never);
+    expect(loads).to.have.length(3);
+  });
+
+  it('sends a token CEC rotated from then on, for another hour', async () => {
+    const { cache, clock, loads } = cacheWithClock();
+    const pending = cache.get(never);
+    loads[0].resolve({ token: 'a', expiresIn: 60, appKey: 'k' });
+    const grant = await pending;
+    cache.rotate(grant, 'b');
+    clock.now = 3_000_000;
+    expect(await cache.get(never)).to.deep.include({ token: 'b', appKey: 'k' });
+    cache.rotate(grant, 'stale');
+    expect((await cache.get(never)).token).to.equal('b');
+    expect(loads).to.have.length(1);
   });
 
   it("assumes CEC's one-hour lifetime when expiresIn is absent", async () => {

@@ -1,17 +1,106 @@
-import { mediaAbility, type CallMedia, type Outcome } from '../state.js';
-import { CallFailure, exchange, isRecord, parseJson } from './http.js';
-import type { TokenGrant } from './token.js';
+import { CallFailure, exchange, type HttpAnswer } from './http.js';
+import { provideGrant, requestGrant, TokenCache, type TokenGrant, type TokenProvider } from './token.js';
 
-/** Where and how to reach CEC's click-to-dial API. */
-export interface CecEndpoint {
+/** Where and how to reach CEC's click-to-dial API, and where the visitor's token comes from. */
+export interface CecConfig {
   /** Prefix of the API, e.g. `/apiaccess/ccmessaging` or `https://host/apiaccess/ccmessaging`. */
   readonly apiBase: string;
   readonly channel: string;
   readonly timeoutMs: number;
+  readonly tokenEndpoint?: string;
+  readonly tokenProvider?: TokenProvider;
+  readonly context: unknown;
+}
+
+export type CecOperation = 'checkClickToCallSupport' | 'createClickToCall' | 'getClickToCallEvents' | 'dropClickToCall';
+
+/**
+ * CEC's four click-to-dial operations with the visitor's token: fetched and cached, sent as a header,
+ * replaced when CEC rotates it, and fetched anew (with one retry) when CEC answers 401/403.
+ */
+export class CecClient {
+  readonly #tokens = new TokenCache((signal) => this.#loadGrant(signal));
+  /** What the cached token was fetched with: a different endpoint, provider or context needs a new one. */
+  #tokenSource: readonly unknown[] = [];
+
+  constructor(private readonly config: () => CecConfig) {}
+
+  /** Throws `CallFailure('config')` when the configuration cannot work, before anything is sent. */
+  validate(): void {
+    const { tokenProvider, tokenEndpoint, apiBase } = this.config();
+    if (typeof tokenProvider !== 'function' && !tokenEndpoint) {
+      throw new CallFailure('config', 'set the token-endpoint attribute or the tokenProvider property');
+    }
+    cecUrl(apiBase, 'createClickToCall');
+  }
+
+  /** GET `operation?channel=…` without `body`, else POST `{channel, ...body}`. */
+  async send(operation: CecOperation, body: Record<string, string> | undefined, signal: AbortSignal): Promise<HttpAnswer> {
+    const { tokenEndpoint, tokenProvider, context } = this.config();
+    const source = [tokenEndpoint, tokenProvider, context];
+    if (source.some((input, i) => input !== this.#tokenSource[i])) {
+      this.#tokens.forget();
+      this.#tokenSource = source;
+    }
+    let grant = await this.#tokens.get(signal);
+    let answer = await this.#exchange(grant, operation, body, signal);
+    if (answer.status === 401 || answer.status === 403) {
+      this.#tokens.invalidate(grant);
+      grant = await this.#tokens.get(signal);
+      answer = await this.#exchange(grant, operation, body, signal);
+    }
+    return answer;
+  }
+
+  /** A last POST that outlives the page (`keepalive`), with the token already at hand; errors are ignored. */
+  sendOnExit(operation: CecOperation, body: Record<string, string>): void {
+    const grant = this.#tokens.peek();
+    if (!grant) return;
+    try {
+      const { url, init } = this.#request(grant, operation, body);
+      fetch(url, { ...init, keepalive: true }).catch(() => {});
+    } catch {
+      // An unusable api-base: there is nothing to drop.
+    }
+  }
+
+  dispose(): void {
+    this.#tokens.dispose();
+  }
+
+  async #exchange(
+    grant: TokenGrant,
+    operation: CecOperation,
+    body: Record<string, string> | undefined,
+    signal: AbortSignal,
+  ): Promise<HttpAnswer> {
+    const { url, init } = this.#request(grant, operation, body);
+    const answer = await exchange(url, init, signal, this.config().timeoutMs);
+    const rotated = answer.headers.get('ccmessaging-token');
+    if (rotated) this.#tokens.rotate(grant, rotated);
+    return answer;
+  }
+
+  #request(grant: TokenGrant, operation: CecOperation, body: Record<string, string> | undefined) {
+    const { apiBase, channel } = this.config();
+    const url = cecUrl(apiBase, operation);
+    const headers = cecHeaders(grant);
+    const init: RequestInit = body
+      ? { method: 'POST', headers, body: JSON.stringify({ channel, ...body }) }
+      : { method: 'GET', headers };
+    return { url: body ? url : `${url}?channel=${encodeURIComponent(channel)}`, init };
+  }
+
+  #loadGrant(signal: AbortSignal): Promise<TokenGrant> {
+    const { tokenProvider, tokenEndpoint, context, timeoutMs } = this.config();
+    return typeof tokenProvider === 'function'
+      ? provideGrant(tokenProvider, context, signal, timeoutMs)
+      : requestGrant(tokenEndpoint ?? '', context, signal, timeoutMs);
+  }
 }
 
 /** Absolute URL of `{apiBase}/v1/{operation}`; an unusable `apiBase` is a configuration error. */
-export function cecUrl(apiBase: string, operation: string): string {
+export function cecUrl(apiBase: string, operation: CecOperation): string {
   let url: URL;
   try {
     url = new URL(`${apiBase.replace(/\/+$/, '')}/v1/${operation}`, document.baseURI);
@@ -25,7 +114,7 @@ export function cecUrl(apiBase: string, operation: string): string {
 }
 
 /** The headers CEC wants: the visitor's token always, gateway credentials only when the site supplied them. */
-export function cecHeaders(grant: TokenGrant): Record<string, string> {
+function cecHeaders(grant: TokenGrant): Record<string, string> {
   const headers: Record<string, string> = {
     'Content-Type': 'application/json',
     'ccmessaging-token': grant.token,
@@ -33,60 +122,4 @@ export function cecHeaders(grant: TokenGrant): Record<string, string> {
   if (grant.appKey) headers['x-app-key'] = grant.appKey;
   if (grant.accessToken) headers.Authorization = `Bearer ${grant.accessToken}`;
   return headers;
-}
-
-/** `POST {apiBase}/v1/createClickToCall`; network faults reject with `CallFailure`, every answer resolves. */
-export async function createClickToCall(
-  endpoint: CecEndpoint,
-  grant: TokenGrant,
-  media: CallMedia,
-  signal: AbortSignal,
-): Promise<Outcome> {
-  const answer = await exchange(
-    cecUrl(endpoint.apiBase, 'createClickToCall'),
-    {
-      method: 'POST',
-      headers: cecHeaders(grant),
-      body: JSON.stringify({ channel: endpoint.channel, mediaAbility: mediaAbility[media] }),
-    },
-    signal,
-    endpoint.timeoutMs,
-  );
-  return interpretCreateAnswer(answer.status, answer.body);
-}
-
-/**
- * Maps any HTTP status and body to one outcome. Success is decided on `resultCode` as a string only;
- * `resultDesc` is also read from the `"resultDesc:"` key Huawei's documented example has.
- */
-export function interpretCreateAnswer(status: number, body: string): Outcome {
-  if (status === 401 || status === 403) {
-    return { type: 'error', reason: 'auth', status, message: `CEC refused the token (HTTP ${status})` };
-  }
-  if (status < 200 || status > 299) {
-    return { type: 'error', reason: 'http', status, message: `CEC answered HTTP ${status}` };
-  }
-  const json = parseJson(body);
-  const resultCode = isRecord(json) ? readResultCode(json.resultCode) : undefined;
-  if (!isRecord(json) || resultCode === undefined) {
-    return { type: 'error', reason: 'protocol', message: 'CEC answered createClickToCall without a resultCode' };
-  }
-  const description = json.resultDesc ?? json['resultDesc:'];
-  const resultDesc = typeof description === 'string' ? description : '';
-  if (resultCode === '0') return { type: 'started', resultCode, resultDesc };
-  if (resultCode === '13') return { type: 'no-agents', resultCode, resultDesc };
-  return {
-    type: 'error',
-    reason: 'rejected',
-    resultCode,
-    resultDesc,
-    message: `CEC rejected the call: resultCode ${resultCode}${resultDesc ? ` (${resultDesc})` : ''}`,
-  };
-}
-
-/** `"0"` and `0` both read as `"0"`; anything that is not a string or a finite number is no resultCode. */
-function readResultCode(value: unknown): string | undefined {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  return undefined;
 }

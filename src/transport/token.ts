@@ -23,7 +23,7 @@ export interface TokenRequest {
 export type TokenProvider = (request: TokenRequest) => Promise<unknown>;
 
 const DEFAULT_LIFETIME_S = 3600;
-/** A token this close to expiry is not used: it could expire on the way to CEC. */
+/** A token this close to expiry (or within a fifth of its lifetime) is not reused: it could expire on the way. */
 const EXPIRY_MARGIN_MS = 30_000;
 
 /**
@@ -132,6 +132,18 @@ export class TokenCache {
     return untilAborted(this.#pending, signal);
   }
 
+  /** The cached grant, even if near expiry: for a last request while the page goes away. */
+  peek(): TokenGrant | undefined {
+    return this.#grant;
+  }
+
+  /** CEC rotated `grant`'s token in a response header: later requests send `token` instead. */
+  rotate(grant: TokenGrant, token: string): void {
+    if (this.#grant !== grant || token === grant.token) return;
+    this.#grant = { ...grant, token, expiresIn: undefined };
+    this.#validUntil = this.#expiry(undefined);
+  }
+
   /** Forgets `grant` (CEC refused it); a newer grant stays. */
   invalidate(grant: TokenGrant): void {
     if (this.#grant === grant) this.#grant = undefined;
@@ -148,14 +160,19 @@ export class TokenCache {
     this.forget();
   }
 
+  /** When a grant that lives `expiresIn` seconds from now stops being reused. */
+  #expiry(expiresIn = DEFAULT_LIFETIME_S): number {
+    const lifetimeMs = expiresIn * 1000;
+    return this.now() + lifetimeMs - Math.min(EXPIRY_MARGIN_MS, lifetimeMs / 5);
+  }
+
   #fetch(): Promise<TokenGrant> {
     const loading = (this.#loading = new AbortController());
     const pending = this.load(loading.signal)
       .then((grant) => {
         if (this.#pending === pending) {
           this.#grant = grant;
-          const lifetimeMs = (grant.expiresIn ?? DEFAULT_LIFETIME_S) * 1000;
-          this.#validUntil = this.now() + lifetimeMs - EXPIRY_MARGIN_MS;
+          this.#validUntil = this.#expiry(grant.expiresIn);
         }
         return grant;
       })

@@ -7,6 +7,7 @@ export interface RecordedRequest {
   readonly url: URL;
   readonly headers: Headers;
   readonly credentials: RequestCredentials;
+  readonly keepalive: boolean;
   readonly body: Promise<string>;
 }
 
@@ -25,11 +26,14 @@ before(async () => {
       url: new URL(request.url),
       headers: request.headers,
       credentials: request.credentials,
+      keepalive: request.keepalive,
       body: request.clone().text(),
     });
   });
 });
-beforeEach(() => {
+beforeEach(async () => {
+  // The last test's element may have sent a request just before it was removed; let it be seen, then forget it.
+  await new Promise((resolve) => setTimeout(resolve, 25));
   seen.length = 0;
 });
 afterEach(() => useScenario('agents-available'));
