@@ -23,9 +23,17 @@ function write(kind: string, text: string): void {
   log.prepend(item);
 }
 
-for (const type of ['call-started', 'no-agents', 'call-error'] as const) {
-  document.addEventListener(type, (event) => write(type, JSON.stringify(event.detail)));
-}
+const eventTypes = [
+  'call-unavailable',
+  'call-started',
+  'no-agents',
+  'call-error',
+  'call-queued',
+  'call-connected',
+  'call-ended',
+  'call-failed',
+] as const;
+for (const type of eventTypes) document.addEventListener(type, (event) => write(type, JSON.stringify(event.detail)));
 // The state attribute is what CSS sees; show it as it changes.
 new MutationObserver(() => {
   stateOutput.value = call.state;

@@ -8,6 +8,7 @@ import {
   CallStartedEvent,
   CallUnavailableEvent,
   NoAgentsEvent,
+  type CallFailedDetail,
   type CallOutcomeEvent,
 } from './events.js';
 import { pollUntilAborted } from './poll.js';
@@ -21,7 +22,14 @@ import {
   type Outcome,
   type UnavailableReason,
 } from './state.js';
-import { dropSucceeded, interpretCreateAnswer, readCallEvent, readSupport, type CallEvent } from './transport/cec-answers.js';
+import {
+  dropSucceeded,
+  interpretCreateAnswer,
+  readCallEvent,
+  readSupport,
+  type CallEvent,
+  type Gateway,
+} from './transport/cec-answers.js';
 import { CecClient, type CecConfig } from './transport/cec-client.js';
 import { CallFailure, untilAborted } from './transport/http.js';
 
@@ -69,11 +77,14 @@ export class CallController implements ReactiveController {
   #connection = new AbortController();
   readonly #cec: CecClient;
 
-  constructor(
-    private readonly host: Host,
-    private readonly config: () => CallConfig,
-    private readonly stateChanged: (state: CallState) => void,
-  ) {
+  readonly #host: Host;
+  readonly #config: () => CallConfig;
+  readonly #stateChanged: (state: CallState) => void;
+
+  constructor(host: Host, config: () => CallConfig, stateChanged: (state: CallState) => void) {
+    this.#host = host;
+    this.#config = config;
+    this.#stateChanged = stateChanged;
     this.#cec = new CecClient(config);
     host.addController(this);
   }
@@ -100,7 +111,7 @@ export class CallController implements ReactiveController {
   hostConnected(): void {
     this.#connection = new AbortController();
     window.addEventListener('pagehide', this.#onPageHide);
-    if (this.config().preflight) this.prepare();
+    if (this.#config().preflight) this.prepare();
   }
 
   hostDisconnected(): void {
@@ -112,7 +123,7 @@ export class CallController implements ReactiveController {
 
   /** Checks, ahead of the first click, whether calling can work here; `unavailable` if not. */
   prepare(): void {
-    if (this.#state !== 'idle' || this.config().disabled || !this.host.isConnected) return;
+    if (this.#state !== 'idle' || this.#config().disabled || !this.#host.isConnected) return;
     try {
       this.#cec.validate();
     } catch {
@@ -130,7 +141,7 @@ export class CallController implements ReactiveController {
    */
   start(media: CallMedia): Promise<CallOutcomeEvent | null> {
     if (this.#attempt?.result) return this.#attempt.result;
-    if (this.config().disabled || !this.host.isConnected || !this.#apply('start')) return Promise.resolve(null);
+    if (this.#config().disabled || !this.#host.isConnected || !this.#apply('start')) return Promise.resolve(null);
     this.#media = media;
     this.#notice = undefined;
     const attempt: Attempt = { abort: new AbortController(), createSent: false };
@@ -173,7 +184,7 @@ export class CallController implements ReactiveController {
       if (typeof support === 'string') return { type: 'unavailable', reason: support };
       attempt.createSent = true;
       const answer = await this.#cec.send('createClickToCall', { mediaAbility: mediaAbility[media] }, signal);
-      return interpretCreateAnswer(answer.status, answer.body);
+      return interpretCreateAnswer(answer);
     } catch (error) {
       if (error instanceof CallFailure) {
         const { reason, message, status } = error;
@@ -201,15 +212,11 @@ export class CallController implements ReactiveController {
   #poll(media: CallMedia): void {
     const call: Call = { media, polling: new AbortController() };
     this.#call = call;
-    const { pollIntervalMs, maxPollFailures } = this.config();
+    const { pollIntervalMs, maxPollFailures } = this.#config();
     pollUntilAborted({
       poll: async (signal) => readCallEvent(await this.#cec.send('getClickToCallEvents', undefined, signal)),
       onAnswer: (event) => this.#onCallEvent(call, event),
-      onLost: () =>
-        this.#endCall(
-          call,
-          new CallFailedEvent({ media, reason: 'lost', message: `${maxPollFailures} polls for call events failed in a row` }),
-        ),
+      onLost: () => this.#endCall(call, new CallFailedEvent({ media, reason: 'lost' })),
       intervalMs: pollIntervalMs,
       maxFailures: maxPollFailures,
       signal: call.polling.signal,
@@ -218,23 +225,17 @@ export class CallController implements ReactiveController {
 
   #onCallEvent(call: Call, event: CallEvent): void {
     const { media } = call;
-    if (event.type === 'queued') {
-      if (this.#apply('queued')) this.#fire(new CallQueuedEvent({ media }));
-    } else if (event.type === 'connected') {
-      const { type: _, ...gateway } = event;
-      if (this.#apply('connected')) this.#fire(new CallConnectedEvent({ media, ...gateway }));
-    } else if (event.type === 'ended') {
-      this.#endCall(call, new CallEndedEvent({ media, by: 'remote' }));
-    } else if (event.type === 'failed') {
-      const { type: _, ...cause } = event;
-      const message = event.reason === 'queue-timeout' ? 'no agent answered before the queue timed out' : 'CEC failed the call';
-      this.#endCall(call, new CallFailedEvent({ media, ...cause, message }));
+    const { type, ...detail } = event;
+    if (type === 'queued' || type === 'connected') {
+      if (this.#apply(type)) this.#fire(type === 'queued' ? new CallQueuedEvent({ media }) : new CallConnectedEvent({ media, ...(detail as Gateway) }));
+    } else if (type !== 'none') {
+      this.#endCall(call, type === 'ended' ? new CallEndedEvent({ media, by: 'remote' }) : new CallFailedEvent({ media, ...(detail as Omit<CallFailedDetail, 'media'>) }));
     }
   }
 
   async #drop(call: Call): Promise<CallEndedEvent | null> {
     call.polling.abort();
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
     let dropped = false;
     try {
       dropped = dropSucceeded(await this.#cec.send('dropClickToCall', {}, this.#connection.signal));
@@ -258,15 +259,8 @@ export class CallController implements ReactiveController {
   }
 
   #becomeUnavailable(reason: UnavailableReason): CallUnavailableEvent | undefined {
-    const messages = {
-      'not-supported': 'CEC has click-to-call turned off for this channel',
-      'insecure-context': 'calls need a secure (https) page',
-      'no-webrtc': 'this browser has no media devices API',
-    };
-    const event = new CallUnavailableEvent({ reason, message: messages[reason] });
     if (!this.#apply('unavailable')) return undefined;
-    this.#notice = event;
-    return this.#fire(event);
+    return this.#fire((this.#notice = new CallUnavailableEvent({ reason })));
   }
 
   #checkSupport(): Promise<Support> {
@@ -305,7 +299,7 @@ export class CallController implements ReactiveController {
   }
 
   #fire<E extends Event>(event: E): E {
-    this.host.dispatchEvent(event);
+    this.#host.dispatchEvent(event);
     return event;
   }
 
@@ -313,8 +307,8 @@ export class CallController implements ReactiveController {
     const next = transition(this.#state, input);
     if (next === undefined) return false;
     this.#state = next;
-    this.stateChanged(next);
-    this.host.requestUpdate();
+    this.#stateChanged(next);
+    this.#host.requestUpdate();
     return true;
   }
 }

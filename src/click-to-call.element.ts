@@ -1,10 +1,9 @@
 import { html, LitElement, nothing, svg, type PropertyValues } from 'lit';
-import { property } from 'lit/decorators.js';
 import { CallController } from './call-controller.js';
 import { styles } from './click-to-call.styles.js';
 import type { CallEndedEvent, CallOutcomeEvent } from './events.js';
 import { isInCall, type CallMedia, type CallState } from './state.js';
-import { errorText, statusText, strings } from './strings.js';
+import { strings, type StringKey } from './strings.js';
 import type { TokenProvider } from './transport/token.js';
 
 const DEFAULT_MEDIA = 'voice video';
@@ -55,17 +54,31 @@ const icons = {
  * @csspart alert - The assertive region that describes errors.
  *
  * @cssproperty --ctc-accent - Button background. Default `#0b5cad`.
- * @cssproperty --ctc-accent-hover - Button background on hover. Default `#084a8c`.
  * @cssproperty --ctc-accent-disabled - Button background while disabled or busy. Default `#5f6b7a`.
  * @cssproperty --ctc-on-accent - Button text and icon colour. Default `#fff`.
  * @cssproperty --ctc-hangup - Hang-up button background. Default `#b3261e`.
  * @cssproperty --ctc-focus-ring - Keyboard focus outline colour. Default `#0b5cad`.
- * @cssproperty --ctc-radius - Button corner radius. Default `1.375rem`.
+ * @cssproperty --ctc-radius - Button corner radius. Default `1.4rem`.
  * @cssproperty --ctc-gap - Space between buttons. Default `0.5rem`.
  * @cssproperty --ctc-error - Error text colour. Default `#b3261e`.
  */
 export class ClickToCall extends LitElement {
   static override styles = styles;
+
+  // `static properties` rather than decorators: the decorators module would cost the script-tag bundle 0.3 kB.
+  static override properties = {
+    tokenEndpoint: { attribute: 'token-endpoint' },
+    tokenProvider: { attribute: false },
+    apiBase: { attribute: 'api-base' },
+    channel: {},
+    media: {},
+    timeout: { type: Number },
+    pollInterval: { type: Number, attribute: 'poll-interval' },
+    maxPollFailures: { type: Number, attribute: 'max-poll-failures' },
+    preflight: { type: Boolean },
+    disabled: { type: Boolean, reflect: true },
+    context: { attribute: false },
+  };
 
   readonly #call = new CallController(
     this,
@@ -85,37 +98,37 @@ export class ClickToCall extends LitElement {
   );
 
   /** URL of the site's token endpoint. Required unless `tokenProvider` is set. */
-  @property({ attribute: 'token-endpoint' }) tokenEndpoint?: string | null;
+  tokenEndpoint?: string | null;
 
   /** Custom auth: an async function resolving with the token endpoint's answer shape. Wins over `token-endpoint`. */
-  @property({ attribute: false }) tokenProvider?: TokenProvider;
+  tokenProvider?: TokenProvider;
 
   /** Prefix of the CEC API: a same-origin path (reverse proxy) or a full `https://…/apiaccess/ccmessaging`. */
-  @property({ attribute: 'api-base' }) apiBase = '/apiaccess/ccmessaging';
+  apiBase = '/apiaccess/ccmessaging';
 
   /** CEC channel sent with every request. */
-  @property() channel = 'WEB';
+  channel = 'WEB';
 
   /** Which buttons to show, in order: `voice`, `video` or both. Unknown words are ignored with a warning. */
-  @property() media = DEFAULT_MEDIA;
+  media = DEFAULT_MEDIA;
 
   /** Milliseconds allowed per HTTP request. An invalid value falls back to 15000 with a warning. */
-  @property({ type: Number }) timeout: number = numberDefaults.timeout;
+  timeout: number = numberDefaults.timeout;
 
   /** Milliseconds between polls for call events (a long-polled answer is followed at once). Invalid: 1000. */
-  @property({ type: Number, attribute: 'poll-interval' }) pollInterval: number = numberDefaults.pollInterval;
+  pollInterval: number = numberDefaults.pollInterval;
 
   /** Failed polls in a row after which the call counts as lost (`call-failed` {reason: 'lost'}). Invalid: 5. */
-  @property({ type: Number, attribute: 'max-poll-failures' }) maxPollFailures: number = numberDefaults.maxPollFailures;
+  maxPollFailures: number = numberDefaults.maxPollFailures;
 
   /** Check support (and fetch the token) as soon as the element is on the page, not at the first hover. */
-  @property({ type: Boolean }) preflight = false;
+  preflight = false;
 
   /** Disables the buttons and `start()`. */
-  @property({ type: Boolean, reflect: true }) disabled = false;
+  disabled = false;
 
   /** Any JSON-serialisable object forwarded to the token endpoint (visitor name, page…). */
-  @property({ attribute: false }) context?: unknown;
+  context?: unknown;
 
   #buttons: readonly CallMedia[] = readMedia(DEFAULT_MEDIA).media;
 
@@ -207,42 +220,34 @@ export class ClickToCall extends LitElement {
   override render() {
     const { state, media: activeMedia, notice, hangingUp } = this.#call;
     const busy = state === 'busy';
-    const inCall = isInCall(state);
-    const inactive = busy || state === 'unavailable';
+    const reason: string = notice?.detail.reason ?? '';
+    const status = hangingUp ? 'hangingUp' : state === 'unavailable' ? reason : state === 'error' ? 'idle' : state;
+    const alert = state !== 'error' ? 'idle' : reason === 'timeout' ? 'network' : reason in strings ? reason : 'error';
+    const button = (name: CallMedia | 'hangUp', inactive: boolean, progress: boolean, onClick: () => unknown) => html`
+      <button
+        type="button"
+        part="button ${name === 'hangUp' ? 'hangup' : name}-button"
+        ?disabled=${this.disabled && name !== 'hangUp'}
+        aria-disabled=${inactive ? 'true' : nothing}
+        aria-busy=${progress ? 'true' : nothing}
+        @click=${() => inactive || onClick()}
+      >
+        ${busy && name === activeMedia
+          ? html`<span part="spinner" class="spinner" aria-hidden="true"></span>`
+          : html`<svg part="icon" viewBox="0 0 24 24" aria-hidden="true">${icons[name]}</svg>`}
+        <span part="label">${strings[name]}</span>
+      </button>
+    `;
     return html`
-      <div part="buttons" class="buttons">
-        ${inCall
-          ? html`<button
-              type="button"
-              part="button hangup-button"
-              class="hangup"
-              aria-disabled=${hangingUp ? 'true' : nothing}
-              aria-busy=${hangingUp ? 'true' : nothing}
-              @click=${() => this.#call.hangUp()}
-            >
-              <svg part="icon" viewBox="0 0 24 24" aria-hidden="true">${icons.hangUp}</svg>
-              <span part="label">${strings.hangUp}</span>
-            </button>`
-          : this.#buttons.map(
-              (media) => html`
-                <button
-                  type="button"
-                  part="button ${media}-button"
-                  ?disabled=${this.disabled}
-                  aria-disabled=${inactive ? 'true' : nothing}
-                  aria-busy=${busy ? 'true' : nothing}
-                  @click=${() => (inactive ? undefined : this.#call.start(media))}
-                >
-                  ${busy && media === activeMedia
-                    ? html`<span part="spinner" class="spinner" aria-hidden="true"></span>`
-                    : html`<svg part="icon" viewBox="0 0 24 24" aria-hidden="true">${icons[media]}</svg>`}
-                  <span part="label">${strings[media]}</span>
-                </button>
-              `,
+      <div part="buttons">
+        ${isInCall(state)
+          ? button('hangUp', hangingUp, hangingUp, () => this.#call.hangUp())
+          : this.#buttons.map((media) =>
+              button(media, busy || state === 'unavailable', busy, () => this.#call.start(media)),
             )}
       </div>
-      <p part="status" class="status" role="status">${statusText(state, notice, hangingUp)}</p>
-      <p part="alert" class="alert" role="alert">${state === 'error' ? errorText(notice) : ''}</p>
+      <p part="status" role="status">${strings[status as StringKey] ?? ''}</p>
+      <p part="alert" class="alert" role="alert">${strings[alert as StringKey]}</p>
     `;
   }
 }

@@ -1,14 +1,15 @@
 import { css } from 'lit';
 
+// Buttons have a transparent border so that forced-colors (high contrast) mode outlines them.
+
 export const styles = css`
   :host {
     display: inline-block;
-    font: inherit;
   }
   :host([hidden]) {
     display: none;
   }
-  .buttons {
+  div {
     display: flex;
     flex-wrap: wrap;
     gap: var(--ctc-gap, 0.5rem);
@@ -17,11 +18,10 @@ export const styles = css`
     display: inline-flex;
     align-items: center;
     gap: 0.5em;
-    min-width: 2.75rem;
     min-height: 2.75rem;
     padding: 0 1.1rem;
-    border: 0;
-    border-radius: var(--ctc-radius, 1.375rem);
+    border: 1px solid transparent;
+    border-radius: var(--ctc-radius, 1.4rem);
     background: var(--ctc-accent, #0b5cad);
     color: var(--ctc-on-accent, #fff);
     font: inherit;
@@ -29,30 +29,29 @@ export const styles = css`
     cursor: pointer;
   }
   button:hover {
-    background: var(--ctc-accent-hover, #084a8c);
+    filter: brightness(0.85);
+  }
+  [part~='hangup-button'] {
+    background: var(--ctc-hangup, #b3261e);
   }
   button:focus-visible {
     outline: 3px solid var(--ctc-focus-ring, #0b5cad);
     outline-offset: 2px;
   }
   button:disabled,
-  button[aria-disabled='true'] {
+  [aria-disabled='true'] {
     background: var(--ctc-accent-disabled, #5f6b7a);
+    filter: none;
     cursor: not-allowed;
-  }
-  button[aria-busy='true'] {
-    cursor: progress;
   }
   svg {
     width: 1.25em;
-    height: 1.25em;
     fill: currentColor;
   }
   .spinner {
-    box-sizing: border-box;
-    width: 1.1em;
-    height: 1.1em;
-    border: 2px solid currentColor;
+    width: 1em;
+    height: 1em;
+    border: 2px solid;
     border-right-color: transparent;
     border-radius: 50%;
     animation: spin 0.8s linear infinite;
@@ -67,21 +66,11 @@ export const styles = css`
       animation-duration: 3s;
     }
   }
-  .status,
-  .alert {
-    margin: 0;
+  p:not(:empty) {
+    margin: 0.5rem 0 0;
     font-size: 0.875em;
-  }
-  .status:not(:empty),
-  .alert:not(:empty) {
-    margin-top: 0.5rem;
   }
   .alert {
     color: var(--ctc-error, #b3261e);
-  }
-  @media (forced-colors: active) {
-    button {
-      border: 1px solid ButtonText;
-    }
   }
 `;

@@ -40,7 +40,6 @@ export interface CallFailedDetail {
   readonly media: CallMedia;
   /** `queue-timeout`: no agent answered in time; `failed`: CEC failed the call; `lost`: polling kept failing. */
   readonly reason: CallFailedReason;
-  readonly message: string;
   /** CTI cause code and text, when CEC gives them with "Call failed". */
   readonly causeId?: string;
   readonly causeDesc?: string;
@@ -49,7 +48,6 @@ export interface CallFailedDetail {
 export interface CallUnavailableDetail {
   /** `not-supported`: CEC says click-to-call is off; `insecure-context`: not https; `no-webrtc`: no media devices API. */
   readonly reason: UnavailableReason;
-  readonly message: string;
 }
 
 /** Base of every event the element fires: bubbling, composed, not cancelable, with a frozen `detail`. */
@@ -64,65 +62,57 @@ abstract class ClickToCallEvent<Detail> extends Event {
 
 /** CEC accepted the call (resultCode `"0"`): an agent is being reserved. */
 export class CallStartedEvent extends ClickToCallEvent<CallAnswerDetail> {
-  static readonly eventName = 'call-started';
   constructor(detail: CallAnswerDetail) {
-    super(CallStartedEvent.eventName, detail);
+    super('call-started', detail);
   }
 }
 
 /** CEC answered resultCode `"13"`: no agent can take the call now. */
 export class NoAgentsEvent extends ClickToCallEvent<CallAnswerDetail> {
-  static readonly eventName = 'no-agents';
   constructor(detail: CallAnswerDetail) {
-    super(NoAgentsEvent.eventName, detail);
+    super('no-agents', detail);
   }
 }
 
 /** The call could not be started (or, with reason `drop-failed`, CEC could not drop it); `detail.reason` says why. */
 export class CallErrorEvent extends ClickToCallEvent<CallErrorDetail> {
-  static readonly eventName = 'call-error';
   constructor(detail: CallErrorDetail) {
-    super(CallErrorEvent.eventName, detail);
+    super('call-error', detail);
   }
 }
 
 /** Calling cannot work here; the buttons are disabled until `reset()`. */
 export class CallUnavailableEvent extends ClickToCallEvent<CallUnavailableDetail> {
-  static readonly eventName = 'call-unavailable';
   constructor(detail: CallUnavailableDetail) {
-    super(CallUnavailableEvent.eventName, detail);
+    super('call-unavailable', detail);
   }
 }
 
 /** The call entered CEC's queue (once per entry). */
 export class CallQueuedEvent extends ClickToCallEvent<CallMediaDetail> {
-  static readonly eventName = 'call-queued';
   constructor(detail: CallMediaDetail) {
-    super(CallQueuedEvent.eventName, detail);
+    super('call-queued', detail);
   }
 }
 
 /** An agent took the call: `detail` has the WebRTC gateway to call. */
 export class CallConnectedEvent extends ClickToCallEvent<CallConnectedDetail> {
-  static readonly eventName = 'call-connected';
   constructor(detail: CallConnectedDetail) {
-    super(CallConnectedEvent.eventName, detail);
+    super('call-connected', detail);
   }
 }
 
 /** The call is over; fires once per call. */
 export class CallEndedEvent extends ClickToCallEvent<CallEndedDetail> {
-  static readonly eventName = 'call-ended';
   constructor(detail: CallEndedDetail) {
-    super(CallEndedEvent.eventName, detail);
+    super('call-ended', detail);
   }
 }
 
 /** The call started but could not go on. */
 export class CallFailedEvent extends ClickToCallEvent<CallFailedDetail> {
-  static readonly eventName = 'call-failed';
   constructor(detail: CallFailedDetail) {
-    super(CallFailedEvent.eventName, detail);
+    super('call-failed', detail);
   }
 }
 

@@ -1,6 +1,7 @@
 import { aTimeout, expect, fixture, html, nextFrame } from '@open-wc/testing';
 import { delay, http, HttpResponse, type JsonBodyType } from 'msw';
 import { ClickToCall } from '../src/click-to-call.element.js';
+import { strings } from '../src/strings.js';
 import { CallErrorEvent, CallStartedEvent, NoAgentsEvent } from '../src/events.js';
 import {
   button,
@@ -125,7 +126,7 @@ describe('<click-to-call>', () => {
       });
       expect(el.getAttribute('state')).to.equal('no-agents');
       await el.updateComplete;
-      expect(liveText(el).status).to.match(/No agent is available/);
+      expect(liveText(el).status).to.equal(strings['no-agents']);
     });
 
     it('fires call-error "rejected" for any other resultCode', async () => {
@@ -137,7 +138,7 @@ describe('<click-to-call>', () => {
       expect(heard[0].detail).to.include({ media: 'voice', reason: 'rejected', resultCode: '1', resultDesc: 'failed' });
       expect(el.getAttribute('state')).to.equal('error');
       await el.updateComplete;
-      expect(liveText(el).alert).to.match(/could not be started/);
+      expect(liveText(el).alert).to.equal(strings.error);
     });
 
     it('decides on resultCode as a string, so a numeric 13 still means no agents', async () => {
@@ -203,7 +204,7 @@ describe('<click-to-call>', () => {
       expect(heard).to.have.length(1);
       expect(heard[0].detail).to.include({ reason: 'network' });
       await el.updateComplete;
-      expect(liveText(el).alert).to.match(/Check your connection/);
+      expect(liveText(el).alert).to.equal(strings.network);
     });
 
     it('fires call-error "timeout" when CEC takes longer than timeout', async () => {
@@ -250,8 +251,8 @@ describe('<click-to-call>', () => {
 
     const failures: [string, () => void, number | undefined][] = [
       ['answers HTTP 500', () => tokenEndpointAnswers({ error: 'down' }, 500), 500],
-      ['answers without a token', () => tokenEndpointAnswers({ expiresIn: 60 }), 200],
-      ['answers applyToken failure', () => tokenEndpointAnswers({ resultCode: '1', token: 'x' }), 200],
+      ['answers without a token', () => tokenEndpointAnswers({ expiresIn: 60 }), undefined],
+      ['answers applyToken failure', () => tokenEndpointAnswers({ resultCode: '1', token: 'x' }), undefined],
       ['cannot be reached', () => worker.use(http.post(TOKEN_ENDPOINT, () => HttpResponse.error())), undefined],
     ];
     for (const [what, arrange, status] of failures) {

@@ -49,7 +49,7 @@ describe('createClickToCall answers (property-based)', () => {
   it('maps every status and body to one row of the outcome table, without throwing', () => {
     fc.assert(
       fc.property(status, body, (answeredStatus, answeredBody) => {
-        expectTableRow(interpretCreateAnswer(answeredStatus, answeredBody), answeredStatus);
+        expectTableRow(interpretCreateAnswer({ status: answeredStatus, body: answeredBody, headers: new Headers() }), answeredStatus);
       }),
       { numRuns: 2000 },
     );

@@ -1,5 +1,5 @@
 import { CallFailure, exchange, type HttpAnswer } from './http.js';
-import { provideGrant, requestGrant, TokenCache, type TokenGrant, type TokenProvider } from './token.js';
+import { endpointProvider, fetchGrant, TokenCache, type TokenGrant, type TokenProvider } from './token.js';
 
 /** Where and how to reach CEC's click-to-dial API, and where the visitor's token comes from. */
 export interface CecConfig {
@@ -23,11 +23,15 @@ export class CecClient {
   /** What the cached token was fetched with: a different endpoint, provider or context needs a new one. */
   #tokenSource: readonly unknown[] = [];
 
-  constructor(private readonly config: () => CecConfig) {}
+  readonly #config: () => CecConfig;
+
+  constructor(config: () => CecConfig) {
+    this.#config = config;
+  }
 
   /** Throws `CallFailure('config')` when the configuration cannot work, before anything is sent. */
   validate(): void {
-    const { tokenProvider, tokenEndpoint, apiBase } = this.config();
+    const { tokenProvider, tokenEndpoint, apiBase } = this.#config();
     if (typeof tokenProvider !== 'function' && !tokenEndpoint) {
       throw new CallFailure('config', 'set the token-endpoint attribute or the tokenProvider property');
     }
@@ -36,7 +40,7 @@ export class CecClient {
 
   /** GET `operation?channel=…` without `body`, else POST `{channel, ...body}`. */
   async send(operation: CecOperation, body: Record<string, string> | undefined, signal: AbortSignal): Promise<HttpAnswer> {
-    const { tokenEndpoint, tokenProvider, context } = this.config();
+    const { tokenEndpoint, tokenProvider, context } = this.#config();
     const source = [tokenEndpoint, tokenProvider, context];
     if (source.some((input, i) => input !== this.#tokenSource[i])) {
       this.#tokens.forget();
@@ -75,14 +79,14 @@ export class CecClient {
     signal: AbortSignal,
   ): Promise<HttpAnswer> {
     const { url, init } = this.#request(grant, operation, body);
-    const answer = await exchange(url, init, signal, this.config().timeoutMs);
+    const answer = await exchange(url, init, signal, this.#config().timeoutMs);
     const rotated = answer.headers.get('ccmessaging-token');
     if (rotated) this.#tokens.rotate(grant, rotated);
     return answer;
   }
 
   #request(grant: TokenGrant, operation: CecOperation, body: Record<string, string> | undefined) {
-    const { apiBase, channel } = this.config();
+    const { apiBase, channel } = this.#config();
     const url = cecUrl(apiBase, operation);
     const headers = cecHeaders(grant);
     const init: RequestInit = body
@@ -92,10 +96,9 @@ export class CecClient {
   }
 
   #loadGrant(signal: AbortSignal): Promise<TokenGrant> {
-    const { tokenProvider, tokenEndpoint, context, timeoutMs } = this.config();
-    return typeof tokenProvider === 'function'
-      ? provideGrant(tokenProvider, context, signal, timeoutMs)
-      : requestGrant(tokenEndpoint ?? '', context, signal, timeoutMs);
+    const { tokenProvider, tokenEndpoint, context, timeoutMs } = this.#config();
+    const provider = typeof tokenProvider === 'function' ? tokenProvider : endpointProvider(tokenEndpoint ?? '');
+    return fetchGrant(provider, context, signal, timeoutMs);
   }
 }
 

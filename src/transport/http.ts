@@ -18,34 +18,35 @@ export interface HttpAnswer {
 }
 
 /**
- * One HTTP exchange, body included, bounded by `timeoutMs`.
- * Rejects with `CallFailure` ('network' | 'timeout'), or with `signal.reason` when the caller aborted.
+ * Runs `task` with a signal that aborts when `signal` does or after `timeoutMs`. Rejects with `signal.reason`
+ * on abort, `CallFailure('timeout')` on timeout, else as `task` does.
  */
-export async function exchange(
-  url: string,
-  init: RequestInit,
-  signal: AbortSignal,
-  timeoutMs: number,
-): Promise<HttpAnswer> {
-  signal.throwIfAborted();
+export async function bounded<T>(task: (signal: AbortSignal) => Promise<T>, signal: AbortSignal, timeoutMs: number): Promise<T> {
   const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, timeoutMs);
-  const forwardAbort = () => controller.abort(signal.reason);
-  signal.addEventListener('abort', forwardAbort, { once: true });
+  const forward = () => controller.abort(signal.reason);
+  const timer = setTimeout(() => controller.abort(new CallFailure('timeout', `no answer within ${timeoutMs} ms`)), timeoutMs);
+  signal.addEventListener('abort', forward, { once: true });
   try {
-    const response = await fetch(url, { ...init, signal: controller.signal });
-    return { status: response.status, headers: response.headers, body: await response.text() };
-  } catch {
-    if (signal.aborted) throw signal.reason;
-    if (timedOut) throw new CallFailure('timeout', `No answer from ${safeUrl(url)} within ${timeoutMs} ms`);
-    throw new CallFailure('network', `Could not reach ${safeUrl(url)}`);
+    return await untilAborted(Promise.resolve().then(() => task(controller.signal)), controller.signal);
   } finally {
     clearTimeout(timer);
-    signal.removeEventListener('abort', forwardAbort);
+    signal.removeEventListener('abort', forward);
+  }
+}
+
+/** One HTTP exchange, body included, within `timeoutMs`; a fetch failure is `CallFailure('network')`. */
+export async function exchange(url: string, init: RequestInit, signal: AbortSignal, timeoutMs: number): Promise<HttpAnswer> {
+  try {
+    return await bounded(
+      async (bound) => {
+        const response = await fetch(url, { ...init, signal: bound });
+        return { status: response.status, headers: response.headers, body: await response.text() };
+      },
+      signal,
+      timeoutMs,
+    );
+  } catch (error) {
+    throw signal.aborted || error instanceof CallFailure ? error : new CallFailure('network', `could not reach ${url}`);
   }
 }
 
@@ -70,9 +71,4 @@ export function parseJson(text: string): unknown {
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** The URL without query or fragment, so error messages never carry anything secret. */
-function safeUrl(url: string): string {
-  return url.replace(/[?#].*$/, '');
 }

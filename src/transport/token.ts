@@ -1,4 +1,4 @@
-import { CallFailure, exchange, isRecord, parseJson, untilAborted } from './http.js';
+import { bounded, CallFailure, isRecord, parseJson, untilAborted } from './http.js';
 
 /** What the token endpoint (or `tokenProvider`) hands the browser: short-lived tokens only, never AK/SK. */
 export interface TokenGrant {
@@ -44,70 +44,38 @@ export function readGrant(body: unknown): TokenGrant | undefined {
   };
 }
 
-/** POSTs `{context}` to the site's token endpoint with same-origin credentials. */
-export async function requestGrant(
-  endpoint: string,
-  context: unknown,
-  signal: AbortSignal,
-  timeoutMs: number,
-): Promise<TokenGrant> {
-  let answer;
-  try {
-    answer = await exchange(
-      endpoint,
-      {
-        method: 'POST',
-        credentials: 'same-origin',
-        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-        body: JSON.stringify({ context: context ?? null }),
-      },
+/** The `token-endpoint` as a provider: POSTs `{context}` as JSON with same-origin credentials. */
+export function endpointProvider(endpoint: string): TokenProvider {
+  return async ({ context, signal }) => {
+    const response = await fetch(endpoint, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({ context: context ?? null }),
       signal,
-      timeoutMs,
-    );
-  } catch (error) {
-    if (error instanceof CallFailure) throw new CallFailure('token', `Token endpoint: ${error.message}`);
-    throw error;
-  }
-  if (answer.status < 200 || answer.status > 299) {
-    throw new CallFailure('token', `Token endpoint answered HTTP ${answer.status}`, answer.status);
-  }
-  const grant = readGrant(parseJson(answer.body));
-  if (!grant) throw new CallFailure('token', 'Token endpoint answered without a token', answer.status);
-  return grant;
+    });
+    if (!response.ok) throw new CallFailure('token', `the token endpoint answered HTTP ${response.status}`, response.status);
+    return parseJson(await response.text());
+  };
 }
 
-/** Calls a `tokenProvider`, bounded by `timeoutMs`; whatever goes wrong becomes reason 'token'. */
-export async function provideGrant(
+/** Asks `provider` for a grant within `timeoutMs`; whatever goes wrong (but an abort) is `CallFailure('token')`. */
+export async function fetchGrant(
   provider: TokenProvider,
   context: unknown,
   signal: AbortSignal,
   timeoutMs: number,
 ): Promise<TokenGrant> {
-  const controller = new AbortController();
-  const forwardAbort = () => controller.abort(signal.reason);
-  signal.addEventListener('abort', forwardAbort, { once: true });
-  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  let grant;
   try {
-    const body = await untilAborted(
-      Promise.resolve().then(() => provider({ context, signal: controller.signal })),
-      controller.signal,
-    );
-    const grant = readGrant(body);
-    if (!grant) throw new CallFailure('token', 'tokenProvider resolved without a token');
-    return grant;
+    grant = readGrant(await bounded((bound) => provider({ context, signal: bound }), signal, timeoutMs));
   } catch (error) {
-    if (signal.aborted) throw signal.reason;
-    if (error instanceof CallFailure) throw error;
-    throw new CallFailure(
-      'token',
-      controller.signal.aborted
-        ? `tokenProvider did not answer within ${timeoutMs} ms`
-        : 'tokenProvider failed',
-    );
-  } finally {
-    clearTimeout(timer);
-    signal.removeEventListener('abort', forwardAbort);
+    if (signal.aborted) throw error;
+    const { message = 'the token request failed', status } = error instanceof CallFailure ? error : {};
+    throw new CallFailure('token', message, status);
   }
+  if (!grant) throw new CallFailure('token', 'the token answer has no token');
+  return grant;
 }
 
 /**
