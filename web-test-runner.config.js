@@ -3,10 +3,21 @@ import { createRequire } from 'node:module';
 import { defaultReporter } from '@web/test-runner';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { buildSync } from 'esbuild';
 import { chromeArgs, chromePath } from './scripts/chrome-path.js';
 import { summaryReporter } from './scripts/summary-reporter.js';
 
 const mswWorker = createRequire(import.meta.url).resolve('msw/mockServiceWorker.js');
+
+let jssip;
+const jssipModule = () =>
+  (jssip ??= buildSync({
+    stdin: { contents: "export { UA, WebSocketInterface } from 'jssip';", resolveDir: process.cwd() },
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    write: false,
+  }).outputFiles[0].text);
 
 export default {
   files: 'test/**/*.test.ts',
@@ -14,6 +25,12 @@ export default {
   reporters: [defaultReporter(), summaryReporter(process.env.WTR_SUMMARY_FILE)],
   plugins: [
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }),
+    {
+      // JsSIP ships CommonJS only: the browser gets the part the element imports, bundled as a module.
+      name: 'jssip-as-module',
+      resolveImport: ({ source }) => (source === 'jssip' ? '/__jssip.js' : undefined),
+      serve: (context) => (context.path === '/__jssip.js' ? { body: jssipModule(), type: 'js' } : undefined),
+    },
     {
       // MSW's worker, served at the root so it controls the test pages, straight from the installed msw.
       name: 'msw-worker',

@@ -27,4 +27,7 @@ export const chromeArgs = [
   '--disable-component-update',
   '--no-first-run',
   '--disable-sync',
+  // Fake microphone and camera, granted without a prompt.
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
 ];

@@ -1,5 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import {
+  CallActiveEvent,
   CallConnectedEvent,
   CallEndedEvent,
   CallErrorEvent,
@@ -32,6 +33,9 @@ import {
 } from './transport/cec-answers.js';
 import { CecClient, type CecConfig } from './transport/cec-client.js';
 import { CallFailure, untilAborted } from './transport/http.js';
+import { closeDevices, openDevices } from './media/devices.js';
+import { loadMediaEngine } from './media/engine.js';
+import type { SipCall } from './media/sip-call.js';
 
 /** The element's settings, read afresh whenever they are needed. */
 export interface CallConfig extends CecConfig {
@@ -39,6 +43,9 @@ export interface CallConfig extends CecConfig {
   readonly preflight: boolean;
   readonly pollIntervalMs: number;
   readonly maxPollFailures: number;
+  /** `jssip`: the element places the SIP/WebRTC call; `none`: the host page does, from `call-connected`. */
+  readonly mediaEngine: 'jssip' | 'none';
+  readonly iceServers: RTCIceServer[];
 }
 
 /** Why the last attempt or call did not go on: what the element explains to the visitor. */
@@ -52,12 +59,21 @@ interface Attempt {
   result?: Promise<CallOutcomeEvent | null>;
   /** createClickToCall may have reached CEC, so leaving now must drop the call. */
   createSent: boolean;
+  /** The visitor's microphone (and camera), granted on the click. */
+  stream?: MediaStream;
 }
 
 interface Call {
   readonly media: CallMedia;
   readonly polling: AbortController;
+  readonly stream?: MediaStream;
   hangingUp?: Promise<CallEndedEvent | null>;
+  sip?: SipCall;
+  remoteStream?: MediaStream;
+  /** When the SIP session was confirmed (`Date.now()`). */
+  activeSince?: number;
+  muted?: boolean;
+  cameraOff?: boolean;
 }
 
 type Host = ReactiveControllerHost & HTMLElement;
@@ -108,6 +124,21 @@ export class CallController implements ReactiveController {
     return Boolean(this.#call?.hangingUp);
   }
 
+  /** The call in progress, for the view: local and remote media, mute and camera state, start time. */
+  get call(): Readonly<Call> | undefined {
+    return this.#call;
+  }
+
+  /** Mutes or unmutes the visitor's microphone (or turns the camera off and on) during a call. */
+  setTrack(kind: 'audio' | 'video', off: boolean): void {
+    const call = this.#call;
+    if (!call?.stream) return;
+    for (const track of call.stream.getTracks()) if (track.kind === kind) track.enabled = !off;
+    if (kind === 'audio') call.muted = off;
+    else call.cameraOff = off;
+    this.#host.requestUpdate();
+  }
+
   hostConnected(): void {
     this.#connection = new AbortController();
     window.addEventListener('pagehide', this.#onPageHide);
@@ -148,7 +179,7 @@ export class CallController implements ReactiveController {
     attempt.result = this.#run(media, attempt).then((outcome) => {
       if (attempt.abort.signal.aborted) return null;
       this.#attempt = undefined;
-      return this.#finish(media, outcome);
+      return this.#finish(media, outcome, attempt.stream);
     });
     this.#attempt = attempt;
     return attempt.result;
@@ -170,6 +201,9 @@ export class CallController implements ReactiveController {
   /** Back to `idle` from anywhere: an attempt in flight is aborted, a call in progress dropped, no event fires. */
   reset(): void {
     if (this.#call || this.#attempt?.createSent) this.#cec.sendOnExit('dropClickToCall', {});
+    this.#call?.sip?.close();
+    closeDevices(this.#call?.stream);
+    closeDevices(this.#attempt?.stream);
     this.#call?.polling.abort();
     this.#attempt?.abort.abort();
     this.#call = this.#attempt = this.#support = undefined;
@@ -180,6 +214,11 @@ export class CallController implements ReactiveController {
     const { signal } = attempt.abort;
     try {
       this.#cec.validate();
+      if (this.#config().mediaEngine !== 'none') {
+        attempt.stream = await openDevices(media);
+        if (signal.aborted) closeDevices(attempt.stream);
+        signal.throwIfAborted();
+      }
       const support = await untilAborted(this.#checkSupport(), signal);
       if (typeof support === 'string') return { type: 'unavailable', reason: support };
       attempt.createSent = true;
@@ -195,7 +234,12 @@ export class CallController implements ReactiveController {
     }
   }
 
-  #finish(media: CallMedia, outcome: Outcome | { type: 'unavailable'; reason: UnavailableReason }): CallOutcomeEvent {
+  #finish(
+    media: CallMedia,
+    outcome: Outcome | { type: 'unavailable'; reason: UnavailableReason },
+    stream: MediaStream | undefined,
+  ): CallOutcomeEvent {
+    if (outcome.type !== 'started') closeDevices(stream);
     if (outcome.type === 'unavailable') return this.#becomeUnavailable(outcome.reason)!;
     if (outcome.type === 'error') {
       const { type: _, ...detail } = outcome;
@@ -205,12 +249,12 @@ export class CallController implements ReactiveController {
     const detail = { media, resultCode: outcome.resultCode, resultDesc: outcome.resultDesc };
     if (outcome.type === 'no-agents') return this.#enter(outcome.type, new NoAgentsEvent(detail));
     this.#apply('started');
-    this.#poll(media);
+    this.#poll(media, stream);
     return this.#fire(new CallStartedEvent(detail));
   }
 
-  #poll(media: CallMedia): void {
-    const call: Call = { media, polling: new AbortController() };
+  #poll(media: CallMedia, stream: MediaStream | undefined): void {
+    const call: Call = { media, polling: new AbortController(), stream };
     this.#call = call;
     const { pollIntervalMs, maxPollFailures } = this.#config();
     pollUntilAborted({
@@ -227,7 +271,9 @@ export class CallController implements ReactiveController {
     const { media } = call;
     const { type, ...detail } = event;
     if (type === 'queued' || type === 'connected') {
-      if (this.#apply(type)) this.#fire(type === 'queued' ? new CallQueuedEvent({ media }) : new CallConnectedEvent({ media, ...(detail as Gateway) }));
+      if (!this.#apply(type)) return;
+      this.#fire(type === 'queued' ? new CallQueuedEvent({ media }) : new CallConnectedEvent({ media, ...(detail as Gateway) }));
+      if (type === 'connected' && call.stream && this.#call === call) this.#connectMedia(call, detail as Gateway);
     } else if (type !== 'none') {
       this.#endCall(call, type === 'ended' ? new CallEndedEvent({ media, by: 'remote' }) : new CallFailedEvent({ media, ...(detail as Omit<CallFailedDetail, 'media'>) }));
     }
@@ -235,6 +281,7 @@ export class CallController implements ReactiveController {
 
   async #drop(call: Call): Promise<CallEndedEvent | null> {
     call.polling.abort();
+    call.sip?.close();
     this.#host.requestUpdate();
     let dropped = false;
     try {
@@ -249,13 +296,51 @@ export class CallController implements ReactiveController {
     return this.#endCall(call, new CallEndedEvent({ media: call.media, by: 'local' }));
   }
 
-  /** The call is over: polling stops, and the state and event say how it ended. */
-  #endCall<E extends CallEndedEvent | CallFailedEvent>(call: Call, event: E): E | null {
+  /**
+   * The call is over: polling stops, the SIP session and the devices close, and the state and event say how it
+   * ended. `dropCec`: the media leg ended first, so CEC's call is dropped too.
+   */
+  #endCall<E extends CallEndedEvent | CallFailedEvent>(call: Call, event: E, dropCec = false): E | null {
     if (this.#call !== call) return null;
     call.polling.abort();
+    call.sip?.close();
+    closeDevices(call.stream);
+    if (dropCec) this.#cec.send('dropClickToCall', {}, this.#connection.signal).catch(() => {});
     this.#call = undefined;
     if (event instanceof CallFailedEvent) this.#notice = event;
     return this.#enter(event instanceof CallFailedEvent ? 'failed' : 'ended', event);
+  }
+
+  /** Places the SIP/WebRTC call to the gateway CEC named, with the devices granted on the click. */
+  async #connectMedia(call: Call, gateway: Gateway): Promise<void> {
+    const { media, stream } = call;
+    const failed = (failure: { sipStatus?: number; cause: string }) =>
+      this.#endCall(call, new CallFailedEvent({ media, reason: 'media-failed', ...failure }), true);
+    let engine;
+    try {
+      engine = await loadMediaEngine();
+    } catch {
+      failed({ cause: 'the media engine could not be loaded' });
+      return;
+    }
+    if (this.#call !== call) return;
+    call.sip = engine.placeSipCall({
+      gateway,
+      stream: stream!,
+      video: media === 'video',
+      iceServers: this.#config().iceServers,
+      onRemoteStream: (remote) => {
+        call.remoteStream = remote;
+        this.#host.requestUpdate();
+      },
+      onActive: () => {
+        if (this.#call !== call || !this.#apply('active')) return;
+        call.activeSince = Date.now();
+        this.#fire(new CallActiveEvent({ media }));
+      },
+      onEnded: () => this.#endCall(call, new CallEndedEvent({ media, by: 'remote' }), true),
+      onFailed: failed,
+    });
   }
 
   #becomeUnavailable(reason: UnavailableReason): CallUnavailableEvent | undefined {

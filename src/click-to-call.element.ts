@@ -76,6 +76,8 @@ export class ClickToCall extends LitElement {
     pollInterval: { type: Number, attribute: 'poll-interval' },
     maxPollFailures: { type: Number, attribute: 'max-poll-failures' },
     preflight: { type: Boolean },
+    mediaEngine: { attribute: 'media-engine' },
+    iceServers: { attribute: 'ice-servers', converter: readIceServers },
     disabled: { type: Boolean, reflect: true },
     context: { attribute: false },
   };
@@ -93,6 +95,8 @@ export class ClickToCall extends LitElement {
       maxPollFailures: this.#number('maxPollFailures'),
       disabled: this.disabled,
       preflight: this.preflight,
+      mediaEngine: this.mediaEngine === 'none' ? 'none' : 'jssip',
+      iceServers: Array.isArray(this.iceServers) ? this.iceServers : [],
     }),
     (state) => this.#reflectState(state),
   );
@@ -124,6 +128,16 @@ export class ClickToCall extends LitElement {
   /** Check support (and fetch the token) as soon as the element is on the page, not at the first hover. */
   preflight = false;
 
+  /**
+   * `jssip` (default): on `call-connected` the element loads its media engine and places the SIP/WebRTC call
+   * itself. `none`: the element stops at `connected` and the host page places the call from the
+   * `call-connected` detail; the microphone is not asked for.
+   */
+  mediaEngine: 'jssip' | 'none' = 'jssip';
+
+  /** STUN/TURN servers for the call, as `RTCIceServer` objects; the attribute takes JSON. Default: none. */
+  iceServers: RTCIceServer[] = [];
+
   /** Disables the buttons and `start()`. */
   disabled = false;
 
@@ -134,6 +148,9 @@ export class ClickToCall extends LitElement {
 
   /** Whether focus was inside before this update, so it can be kept when the buttons change. */
   #hadFocus = false;
+
+  /** Re-renders the elapsed-time display once a second while the visitor is talking. */
+  #clock?: ReturnType<typeof setInterval>;
 
   constructor() {
     super();
@@ -172,7 +189,14 @@ export class ClickToCall extends LitElement {
     this.#hadFocus = Boolean(this.shadowRoot?.activeElement);
   }
 
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#clock = void clearInterval(this.#clock);
+  }
+
   protected override updated(): void {
+    if (this.state !== 'active') this.#clock = void clearInterval(this.#clock);
+    else this.#clock ??= setInterval(() => this.requestUpdate(), 1000);
     // The pressed button may have been replaced (call buttons ⇄ hang-up): keep keyboard focus in the element.
     if (this.#hadFocus && !this.shadowRoot!.activeElement) this.shadowRoot!.querySelector('button')?.focus();
   }
@@ -200,6 +224,16 @@ export class ClickToCall extends LitElement {
     return this.#call.hangUp();
   }
 
+  /** Mutes the visitor's microphone during a call. */
+  mute(): void {
+    this.#call.setTrack('audio', true);
+  }
+
+  /** Unmutes the visitor's microphone. */
+  unmute(): void {
+    this.#call.setTrack('audio', false);
+  }
+
   /** Goes back to `idle`: an attempt in flight is aborted and a call in progress dropped, with no event. */
   reset(): void {
     this.#call.reset();
@@ -218,8 +252,9 @@ export class ClickToCall extends LitElement {
   }
 
   override render() {
-    const { state, media: activeMedia, notice, hangingUp } = this.#call;
+    const { state, media: activeMedia, notice, hangingUp, call } = this.#call;
     const busy = state === 'busy';
+    const active = state === 'active';
     const reason: string = notice?.detail.reason ?? '';
     const status = hangingUp ? 'hangingUp' : state === 'unavailable' ? reason : state === 'error' ? 'idle' : state;
     const alert = state !== 'error' ? 'idle' : reason === 'timeout' ? 'network' : reason in strings ? reason : 'error';
@@ -238,10 +273,29 @@ export class ClickToCall extends LitElement {
         <span part="label">${strings[name]}</span>
       </button>
     `;
+    const toggle = (name: 'mute' | 'camera', pressed = false, kind: 'audio' | 'video') => html`
+      <button type="button" part="button ${name}-button" aria-pressed=${pressed} @click=${() => this.#call.setTrack(kind, !pressed)}>
+        ${strings[name]}
+      </button>
+    `;
+    const seconds = active ? Math.floor((Date.now() - call!.activeSince!) / 1000) : 0;
     return html`
+      ${call?.stream && activeMedia === 'video'
+        ? html`<div part="videos">
+            <video part="remote-video" .srcObject=${call.remoteStream ?? null} autoplay playsinline></video>
+            <video part="local-video" .srcObject=${call.stream} autoplay playsinline muted></video>
+          </div>`
+        : html`<audio .srcObject=${call?.remoteStream ?? null} autoplay></audio>`}
       <div part="buttons">
         ${isInCall(state)
-          ? button('hangUp', hangingUp, hangingUp, () => this.#call.hangUp())
+          ? [
+              active ? toggle('mute', call!.muted, 'audio') : nothing,
+              active && activeMedia === 'video' ? toggle('camera', call!.cameraOff, 'video') : nothing,
+              button('hangUp', hangingUp, hangingUp, () => this.#call.hangUp()),
+              active
+                ? html`<span part="timer" role="timer">${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}</span>`
+                : nothing,
+            ]
           : this.#buttons.map((media) =>
               button(media, busy || state === 'unavailable', busy, () => this.#call.start(media)),
             )}
@@ -261,4 +315,16 @@ function readMedia(value: unknown): { media: CallMedia[]; unknown: string[] } {
 
 function warn(message: string): void {
   console.warn(`<click-to-call>: ${message}`);
+}
+
+/** The `ice-servers` attribute: a JSON array of `RTCIceServer`; anything else is ignored with a warning. */
+function readIceServers(value: string | null): RTCIceServer[] {
+  try {
+    const servers: unknown = JSON.parse(value ?? '[]');
+    if (Array.isArray(servers) && servers.every((server) => server?.urls)) return servers;
+  } catch {
+    // reported below
+  }
+  warn(`ice-servers is not a JSON array of {urls} objects; using none`);
+  return [];
 }

@@ -9,7 +9,7 @@ export const styles = css`
   :host([hidden]) {
     display: none;
   }
-  div {
+  [part='buttons'] {
     display: flex;
     flex-wrap: wrap;
     gap: var(--ctc-gap, 0.5rem);
@@ -43,6 +43,29 @@ export const styles = css`
     background: var(--ctc-accent-disabled, #5f6b7a);
     filter: none;
     cursor: not-allowed;
+  }
+  [aria-pressed='true'] {
+    background: var(--ctc-accent-disabled, #5f6b7a);
+  }
+  [part='timer'] {
+    align-self: center;
+    font-variant-numeric: tabular-nums;
+  }
+  [part='videos'] {
+    position: relative;
+    margin-bottom: 0.5rem;
+  }
+  video {
+    display: block;
+    width: 100%;
+    max-width: 24rem;
+    background: #000;
+  }
+  [part='local-video'] {
+    position: absolute;
+    right: 0.5rem;
+    bottom: 0.5rem;
+    width: 30%;
   }
   svg {
     width: 1.25em;

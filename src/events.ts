@@ -38,8 +38,15 @@ export interface CallEndedDetail {
 
 export interface CallFailedDetail {
   readonly media: CallMedia;
-  /** `queue-timeout`: no agent answered in time; `failed`: CEC failed the call; `lost`: polling kept failing. */
+  /**
+   * `queue-timeout`: no agent answered in time; `failed`: CEC failed the call; `lost`: polling kept failing;
+   * `media-failed`: the SIP/WebRTC call to the gateway failed.
+   */
   readonly reason: CallFailedReason;
+  /** With `media-failed`: the SIP response status, when the gateway sent one. */
+  readonly sipStatus?: number;
+  /** With `media-failed`: why, e.g. `Not Found`, `Connection Error`, `ICE failed`, `Timeout`. */
+  readonly cause?: string;
   /** CTI cause code and text, when CEC gives them with "Call failed". */
   readonly causeId?: string;
   readonly causeDesc?: string;
@@ -102,6 +109,13 @@ export class CallConnectedEvent extends ClickToCallEvent<CallConnectedDetail> {
   }
 }
 
+/** The visitor and the agent are talking: the SIP session to the gateway is confirmed. */
+export class CallActiveEvent extends ClickToCallEvent<CallMediaDetail> {
+  constructor(detail: CallMediaDetail) {
+    super('call-active', detail);
+  }
+}
+
 /** The call is over; fires once per call. */
 export class CallEndedEvent extends ClickToCallEvent<CallEndedDetail> {
   constructor(detail: CallEndedDetail) {
@@ -127,6 +141,7 @@ declare global {
     'call-unavailable': CallUnavailableEvent;
     'call-queued': CallQueuedEvent;
     'call-connected': CallConnectedEvent;
+    'call-active': CallActiveEvent;
     'call-ended': CallEndedEvent;
     'call-failed': CallFailedEvent;
   }

@@ -1,6 +1,6 @@
 /**
  * The element's visible state, reflected to the `state` attribute.
- * `started`, `queued` and `connected` are a call in progress; `ended`, `no-agents` and `error` are outcomes
+ * `started`, `queued`, `connected` and `active` (talking) are a call in progress; `ended`, `no-agents` and `error` are outcomes
  * after which the visitor can call again; `unavailable` stays until `reset()`.
  */
 export type CallState =
@@ -9,6 +9,7 @@ export type CallState =
   | 'started'
   | 'queued'
   | 'connected'
+  | 'active'
   | 'ended'
   | 'no-agents'
   | 'error'
@@ -25,9 +26,13 @@ export type CallErrorReason =
   | 'timeout'
   | 'token'
   | 'config'
-  | 'drop-failed';
+  | 'drop-failed'
+  | MediaErrorReason;
 
-export type CallFailedReason = 'queue-timeout' | 'failed' | 'lost';
+/** Why the microphone or camera could not be had: no CEC request is sent then. */
+export type MediaErrorReason = 'permission-denied' | 'no-device' | 'device-busy' | 'insecure-context' | 'blocked-by-policy';
+
+export type CallFailedReason = 'queue-timeout' | 'failed' | 'lost' | 'media-failed';
 
 export type UnavailableReason = 'not-supported' | 'insecure-context' | 'no-webrtc';
 
@@ -51,6 +56,7 @@ export type CallInput =
   | Outcome['type']
   | 'queued'
   | 'connected'
+  | 'active'
   | 'ended'
   | 'failed';
 
@@ -62,7 +68,8 @@ const transitions: Readonly<Record<CallState, Partial<Record<CallInput, CallStat
   busy: { started: 'started', 'no-agents': 'no-agents', error: 'error', unavailable: 'unavailable', reset: 'idle' },
   started: { ...inCall, queued: 'queued' },
   queued: inCall,
-  connected: { ...inCall, queued: 'queued', connected: undefined },
+  connected: { ...inCall, queued: 'queued', connected: undefined, active: 'active' },
+  active: { ended: 'ended', failed: 'error', reset: 'idle' },
   ended: resting,
   'no-agents': resting,
   error: resting,
@@ -76,7 +83,7 @@ export function transition(state: CallState, input: CallInput): CallState | unde
 
 /** A call is in progress: polling runs, the hang-up button shows, and a second call is refused. */
 export function isInCall(state: CallState): boolean {
-  return state === 'started' || state === 'queued' || state === 'connected';
+  return state === 'started' || state === 'queued' || state === 'connected' || state === 'active';
 }
 
 export const mediaAbility: Readonly<Record<CallMedia, '0' | '1'>> = { voice: '0', video: '1' };

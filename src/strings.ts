@@ -6,11 +6,14 @@ export const strings = {
   voice: 'Voice call',
   video: 'Video call',
   hangUp: 'Hang up',
+  mute: 'Mute',
+  camera: 'Camera off',
   idle: '',
   busy: 'Connecting…',
   started: 'Waiting for an agent…',
   queued: 'You are in the queue.',
   connected: 'Connected to an agent.',
+  active: 'In call with an agent.',
   ended: 'Call ended.',
   hangingUp: 'Hanging up…',
   'no-agents': 'No agent is free now. Please try again later.',
@@ -23,6 +26,11 @@ export const strings = {
   'not-supported': 'Calls are not available right now.',
   'insecure-context': 'Calls need a secure (https) page.',
   'no-webrtc': 'This browser cannot make calls.',
+  'media-failed': 'The call could not reach the agent. Please try again.',
+  'permission-denied': 'Allow this site to use your microphone (and camera), then try again.',
+  'no-device': 'No microphone (or camera) was found. Connect one and try again.',
+  'device-busy': 'Your microphone or camera is in use by another app. Close it and try again.',
+  'blocked-by-policy': 'This page does not allow calls from your microphone.',
 };
 
 export type StringKey = keyof typeof strings;

@@ -33,7 +33,7 @@ function tokenEndpointAnswers(body: JsonBodyType, status = 200) {
   worker.use(http.post(TOKEN_ENDPOINT, () => HttpResponse.json(body, { status })));
 }
 
-describe('<click-to-call>', () => {
+describe('<click-to-call media-engine="none">', () => {
   describe('rendering', () => {
     it('shows a voice and a video call button, and is idle', async () => {
       const el = await callButton();
@@ -45,7 +45,7 @@ describe('<click-to-call>', () => {
     });
 
     it('shows only the media named, in the order named', async () => {
-      const el = await fixture<ClickToCall>(html`<click-to-call media="video voice"></click-to-call>`);
+      const el = await fixture<ClickToCall>(html`<click-to-call media-engine="none" media="video voice"></click-to-call>`);
       expect(buttons(el).map((b) => b.getAttribute('part'))).to.deep.equal([
         'button video-button',
         'button voice-button',
@@ -58,7 +58,7 @@ describe('<click-to-call>', () => {
     it('ignores unknown media words with a warning', async () => {
       let el!: ClickToCall;
       const warnings = await consoleOutput('warn', async () => {
-        el = await fixture<ClickToCall>(html`<click-to-call media="voice fax"></click-to-call>`);
+        el = await fixture<ClickToCall>(html`<click-to-call media-engine="none" media="voice fax"></click-to-call>`);
       });
       expect(buttons(el)).to.have.length(1);
       expect(warnings.join()).to.contain('"fax"');
@@ -67,14 +67,14 @@ describe('<click-to-call>', () => {
     it('shows both buttons, with a warning, when no media word is known', async () => {
       let el!: ClickToCall;
       const warnings = await consoleOutput('warn', async () => {
-        el = await fixture<ClickToCall>(html`<click-to-call media="audio"></click-to-call>`);
+        el = await fixture<ClickToCall>(html`<click-to-call media-engine="none" media="audio"></click-to-call>`);
       });
       expect(buttons(el)).to.have.length(2);
       expect(warnings).to.have.length(2);
     });
 
     it('has defaults for every attribute', async () => {
-      const el = await fixture<ClickToCall>(html`<click-to-call></click-to-call>`);
+      const el = await fixture<ClickToCall>(html`<click-to-call media-engine="none"></click-to-call>`);
       expect(el.apiBase).to.equal('/apiaccess/ccmessaging');
       expect(el.channel).to.equal('WEB');
       expect(el.media).to.equal('voice video');
@@ -87,7 +87,7 @@ describe('<click-to-call>', () => {
     });
 
     it('[axe] is accessible when disabled', async () => {
-      const el = await fixture<ClickToCall>(html`<click-to-call disabled token-endpoint="/x"></click-to-call>`);
+      const el = await fixture<ClickToCall>(html`<click-to-call media-engine="none" disabled token-endpoint="/x"></click-to-call>`);
       expect(buttons(el).every((b) => b.disabled)).to.be.true;
       await expect(el).to.be.accessible();
     });
@@ -210,7 +210,7 @@ describe('<click-to-call>', () => {
     it('fires call-error "timeout" when CEC takes longer than timeout', async () => {
       worker.use(http.post(CREATE_PATH, () => delay('infinite')));
       const el = await fixture<ClickToCall>(
-        html`<click-to-call token-endpoint=${TOKEN_ENDPOINT} timeout="150"></click-to-call>`,
+        html`<click-to-call media-engine="none" token-endpoint=${TOKEN_ENDPOINT} timeout="150"></click-to-call>`,
       );
       const heard = await outcomesOf(() => el.start('voice'));
       expect(heard).to.have.length(1);
@@ -220,7 +220,7 @@ describe('<click-to-call>', () => {
     it('falls back to 15000 ms, with a warning, when timeout is not a positive number', async () => {
       let el!: ClickToCall;
       const warnings = await consoleOutput('warn', async () => {
-        el = await fixture<ClickToCall>(html`<click-to-call token-endpoint=${TOKEN_ENDPOINT} timeout="soon"></click-to-call>`);
+        el = await fixture<ClickToCall>(html`<click-to-call media-engine="none" token-endpoint=${TOKEN_ENDPOINT} timeout="soon"></click-to-call>`);
       });
       expect(warnings.join()).to.contain('15000');
       const heard = await outcomesOf(() => el.start('voice'));
@@ -268,7 +268,7 @@ describe('<click-to-call>', () => {
     }
 
     it('fires call-error "config", logs what to set, and sends nothing without an endpoint or provider', async () => {
-      const el = await fixture<ClickToCall>(html`<click-to-call></click-to-call>`);
+      const el = await fixture<ClickToCall>(html`<click-to-call media-engine="none"></click-to-call>`);
       let heard: Event[] = [];
       const errors = await consoleOutput('error', async () => {
         heard = await outcomesOf(() => button(el, 'voice').click());
@@ -281,7 +281,7 @@ describe('<click-to-call>', () => {
 
     it('fires call-error "config" and sends nothing when api-base is not an http(s) URL', async () => {
       const el = await fixture<ClickToCall>(
-        html`<click-to-call token-endpoint=${TOKEN_ENDPOINT} api-base="ftp://cec.example/apiaccess"></click-to-call>`,
+        html`<click-to-call media-engine="none" token-endpoint=${TOKEN_ENDPOINT} api-base="ftp://cec.example/apiaccess"></click-to-call>`,
       );
       let heard: Event[] = [];
       await consoleOutput('error', async () => {
@@ -332,7 +332,7 @@ describe('<click-to-call>', () => {
     });
 
     it('can come from a tokenProvider, which gets the context', async () => {
-      const el = await fixture<ClickToCall>(html`<click-to-call></click-to-call>`);
+      const el = await fixture<ClickToCall>(html`<click-to-call media-engine="none"></click-to-call>`);
       const seen: unknown[] = [];
       el.context = { visitor: 'Chen' };
       tokens.trust('from-provider');
@@ -348,7 +348,7 @@ describe('<click-to-call>', () => {
     });
 
     it('fires call-error "token" when the tokenProvider throws or never answers', async () => {
-      const el = await fixture<ClickToCall>(html`<click-to-call timeout="100"></click-to-call>`);
+      const el = await fixture<ClickToCall>(html`<click-to-call media-engine="none" timeout="100"></click-to-call>`);
       el.tokenProvider = () => Promise.reject(new Error('no session'));
       const [thrown] = await outcomesOf(() => el.start('voice'));
       expect(thrown.detail).to.include({ reason: 'token' });
@@ -375,7 +375,7 @@ describe('<click-to-call>', () => {
 
     it('asks for mediaAbility "1" for video, on the configured channel', async () => {
       cecAnswers({ resultCode: '0' });
-      const el = await fixture<ClickToCall>(html`<click-to-call token-endpoint=${TOKEN_ENDPOINT} channel="WEB2"></click-to-call>`);
+      const el = await fixture<ClickToCall>(html`<click-to-call media-engine="none" token-endpoint=${TOKEN_ENDPOINT} channel="WEB2"></click-to-call>`);
       await outcomesOf(() => button(el, 'video').click());
       expect(await requests(CREATE_PATH)[0].body).to.equal('{"channel":"WEB2","mediaAbility":"1"}');
     });
@@ -393,7 +393,7 @@ describe('<click-to-call>', () => {
     it('goes to a full api-base URL', async () => {
       const apiBase = `${location.origin}/proxy/apiaccess/ccmessaging/`;
       worker.use(http.post(`${apiBase}v1/createClickToCall`, () => HttpResponse.json({ resultCode: '0' })));
-      const el = await fixture<ClickToCall>(html`<click-to-call token-endpoint=${TOKEN_ENDPOINT} api-base=${apiBase}></click-to-call>`);
+      const el = await fixture<ClickToCall>(html`<click-to-call media-engine="none" token-endpoint=${TOKEN_ENDPOINT} api-base=${apiBase}></click-to-call>`);
       const [event] = await outcomesOf(() => el.start('voice'));
       expect(event.type).to.equal('call-started');
       expect(requests('/proxy/apiaccess/ccmessaging/v1/createClickToCall')).to.have.length(1);

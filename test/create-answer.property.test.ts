@@ -69,7 +69,7 @@ describe('createClickToCall answers (property-based)', () => {
                 : new HttpResponse(answeredBody, { status: answeredStatus }),
             ),
           );
-          const el = await fixture<ClickToCall>(html`<click-to-call token-endpoint=${TOKEN_ENDPOINT}></click-to-call>`);
+          const el = await fixture<ClickToCall>(html`<click-to-call media-engine="none" token-endpoint=${TOKEN_ENDPOINT}></click-to-call>`);
           const heard: Event[] = [];
           for (const type of ['call-started', 'no-agents', 'call-error']) el.addEventListener(type, (e) => heard.push(e));
           const result = await el.start('voice');

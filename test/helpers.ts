@@ -7,9 +7,12 @@ import '../src/define.js';
 export const TOKEN_ENDPOINT = '/api/cec-token';
 export const CREATE_PATH = '/apiaccess/ccmessaging/v1/createClickToCall';
 
-/** A `<click-to-call>` pointed at the simulated site's token endpoint. */
+/**
+ * A `<click-to-call>` pointed at the simulated site's token endpoint. The media leg is out of these tests'
+ * scope (`media-engine="none"`); test/media.test.ts and the real-call end-to-end test cover it.
+ */
 export function callButton(): Promise<ClickToCall> {
-  return fixture<ClickToCall>(html`<click-to-call token-endpoint=${TOKEN_ENDPOINT}></click-to-call>`);
+  return fixture<ClickToCall>(html`<click-to-call token-endpoint=${TOKEN_ENDPOINT} media-engine="none"></click-to-call>`);
 }
 
 export function button(el: ClickToCall, media: CallMedia): HTMLButtonElement {

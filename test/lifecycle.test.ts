@@ -26,7 +26,7 @@ const lifecycleEvents = [
 async function callOn(script: CallScript, attributes: { maxPollFailures?: number; preflight?: boolean } = {}) {
   useScenario({ queueMs: 30, ...script });
   const el = await fixture<ClickToCall>(html`
-    <click-to-call
+    <click-to-call media-engine="none"
       token-endpoint=${TOKEN_ENDPOINT}
       poll-interval="10"
       max-poll-failures=${attributes.maxPollFailures ?? 5}
@@ -51,7 +51,7 @@ function eventsAnswer(body: JsonBodyType) {
   worker.use(http.get(EVENTS_PATH, () => HttpResponse.json(body)));
 }
 
-describe('<click-to-call> lifecycle', () => {
+describe('<click-to-call media-engine="none"> lifecycle', () => {
   describe('support check', () => {
     it('sends nothing while the page merely loads', async () => {
       await callOn({});
@@ -293,7 +293,7 @@ describe('<click-to-call> lifecycle', () => {
 
     it('polls again at once after an answer the server held, otherwise after poll-interval', async () => {
       useScenario({ queueMs: 60_000 });
-      const el = await fixture<ClickToCall>(html`<click-to-call token-endpoint=${TOKEN_ENDPOINT} poll-interval="60000"></click-to-call>`);
+      const el = await fixture<ClickToCall>(html`<click-to-call media-engine="none" token-endpoint=${TOKEN_ENDPOINT} poll-interval="60000"></click-to-call>`);
       el.start('voice');
       await waitUntil(() => requests(EVENTS_PATH).length === 1);
       await aTimeout(150);
@@ -307,7 +307,7 @@ describe('<click-to-call> lifecycle', () => {
         }),
       );
       const held = await fixture<ClickToCall>(
-        html`<click-to-call token-endpoint=${TOKEN_ENDPOINT} poll-interval="20"></click-to-call>`,
+        html`<click-to-call media-engine="none" token-endpoint=${TOKEN_ENDPOINT} poll-interval="20"></click-to-call>`,
       );
       held.start('voice');
       await waitUntil(() => requests(EVENTS_PATH).length >= 5, 'held answers are followed at once');

@@ -1,0 +1,117 @@
+import { UA, WebSocketInterface } from 'jssip';
+import type { Gateway } from '../transport/cec-answers.js';
+
+/** How long ICE may gather before the INVITE leaves anyway: an unreachable STUN server would hold it ~40 s. */
+const ICE_GATHERING_CAP_MS = 1000;
+/** How long the gateway may take to connect and answer before the call counts as failed. */
+const SETUP_TIMEOUT_MS = 20_000;
+
+export interface SipCallOptions {
+  readonly gateway: Gateway;
+  /** The visitor's microphone (and camera), already granted. */
+  readonly stream: MediaStream;
+  readonly video: boolean;
+  readonly iceServers: RTCIceServer[];
+  /** The agent's media arrived. */
+  readonly onRemoteStream: (stream: MediaStream) => void;
+  /** The SIP session is confirmed: visitor and agent are talking. */
+  readonly onActive: () => void;
+  /** The agent hung up (BYE). */
+  readonly onEnded: () => void;
+  readonly onFailed: (failure: { sipStatus?: number; cause: string }) => void;
+}
+
+export interface SipCall {
+  /** Sends BYE (or CANCEL) if the session still runs, and closes the WebSocket. Calls no callback afterwards. */
+  close(): void;
+  /** The peer connection, once the call has one (for stats). */
+  readonly connection?: RTCPeerConnection;
+}
+
+/** `wss://…` and `ws://…` as they are; a bare `host:port` means `wss://host:port`. */
+export function gatewayUrls(addresses: readonly string[]): string[] {
+  return addresses.map((address) => (/^wss?:\/\//i.test(address) ? address : `wss://${address}`));
+}
+
+/**
+ * Calls `sip:<accessCode>@<domain>` as `sip:<clickToCallCaller>@<domain>` over SIP-over-WebSocket, without
+ * registering, trying the gateway addresses in the order given.
+ */
+export function placeSipCall(options: SipCallOptions): SipCall {
+  const { gateway, stream, video, iceServers } = options;
+  const urls = gatewayUrls(gateway.gwAddresses);
+  let closed = false;
+  const finish = (report: () => void) => {
+    if (closed) return;
+    call.close();
+    report();
+  };
+  const fail = (cause: string, sipStatus?: number) => finish(() => options.onFailed({ sipStatus, cause }));
+
+  // JsSIP picks at random among sockets of equal weight: descending weights keep the order given.
+  const sockets = urls.map((url, index) => ({ socket: new WebSocketInterface(url), weight: urls.length - index }));
+  const ua = new UA({
+    sockets,
+    uri: `sip:${gateway.clickToCallCaller}@${gateway.domain}`,
+    register: false,
+    session_timers: false,
+    connection_recovery_min_interval: 1,
+    connection_recovery_max_interval: 2,
+  });
+  let session: ReturnType<UA['call']> | undefined;
+  const setupTimer = setTimeout(() => fail(session ? 'Timeout' : 'Connection Error'), SETUP_TIMEOUT_MS);
+
+  const call: SipCall = {
+    close() {
+      if (closed) return;
+      closed = true;
+      clearTimeout(setupTimer);
+      try {
+        if (session && !session.isEnded()) session.terminate();
+      } catch {
+        // already ending
+      }
+      ua.stop();
+    },
+    get connection() {
+      return session?.connection;
+    },
+  };
+
+  // A gateway that cannot be reached fails at once, but only when every address has failed.
+  const unreachable = new Set<string>();
+  ua.on('disconnected', ({ socket }) => {
+    if (session) return;
+    unreachable.add(socket.url);
+    if (unreachable.size === urls.length) fail('Connection Error');
+  });
+  ua.on('connected', () => {
+    // A reconnect after a dropped WebSocket must not dial a second time.
+    if (closed || session) return;
+    session = ua.call(`sip:${gateway.accessCode}@${gateway.domain}`, {
+      mediaStream: stream,
+      mediaConstraints: { audio: true, video },
+      pcConfig: { iceServers },
+    });
+    let iceCap: ReturnType<typeof setTimeout> | undefined;
+    session.on('icecandidate', ({ ready }) => {
+      iceCap ??= setTimeout(ready, ICE_GATHERING_CAP_MS);
+    });
+    session.connection.addEventListener('track', ({ streams }) => streams[0] && options.onRemoteStream(streams[0]));
+    session.connection.addEventListener('iceconnectionstatechange', () => {
+      if (session?.connection.iceConnectionState === 'failed') fail('ICE failed');
+    });
+    session.on('confirmed', () => {
+      clearTimeout(setupTimer);
+      if (!closed) options.onActive();
+    });
+    session.on('ended', () => finish(options.onEnded));
+    session.on('failed', ({ cause, message }) => {
+      clearTimeout(iceCap);
+      // JsSIP reports a transport failure while inviting as "Canceled"; only close() cancels, and it is silent.
+      fail(cause === 'Canceled' ? 'Connection Error' : cause, (message as { status_code?: number } | undefined)?.status_code);
+    });
+  });
+  ua.start();
+  return call;
+}
