@@ -39,7 +39,7 @@ const http = createServer(async (req, res) => {
   server.received.push({ method: req.method, url: req.url, headers: req.headers, body });
   const send = (status, type, text) => res.writeHead(status, { 'Content-Type': type }).end(text);
   if (req.url === '/') {
-    return send(200, 'text/html', page('<click-to-call token-endpoint="/token" poll-interval="50"></click-to-call>'));
+    return send(200, 'text/html', page('<click-to-call token-endpoint="/token" poll-interval="50" media-engine="none"></click-to-call>'));
   }
   if (req.url === '/favicon.ico') return res.writeHead(204).end();
   if (req.url === '/click-to-call.iife.js') return send(200, 'text/javascript', bundle);

@@ -21,12 +21,14 @@ const icons = {
 
 /**
  * A voice-call and a video-call button that start a click-to-dial call with a Huawei Cloud CEC agent.
- * Clicking one checks that click-to-call is supported, fetches a short-lived token from the site's own token
- * endpoint, asks CEC to create the call, then follows it (queued, connected, ended) until it ends; while it
- * lasts, a hang-up button replaces the call buttons.
+ * Clicking one asks for the microphone (and camera), checks that click-to-call is supported, fetches a
+ * short-lived token from the site's own token endpoint, asks CEC to create the call, follows it (queued,
+ * connected) and, once an agent is connected, places the SIP-over-WebSocket WebRTC call to CEC's gateway with
+ * JsSIP (loaded on demand). While the call lasts, a hang-up button replaces the call buttons; while talking,
+ * mute, camera and an elapsed-time display join it.
  *
  * States (the `state` attribute):
- * `idle` → `busy` → `started` → `queued` ⇄ `connected` → `ended`; `busy` → `no-agents` | `error`;
+ * `idle` → `busy` → `started` → `queued` ⇄ `connected` → `active` → `ended`; `busy` → `no-agents` | `error`;
  * a call in progress → `error` (call-failed); `idle` → `unavailable`. From `ended`, `no-agents` and `error`
  * the visitor can call again; `reset()` goes back to `idle` from anywhere.
  *
@@ -35,18 +37,25 @@ const icons = {
  *
  * @event {CallStartedEvent} call-started - CEC accepted the call (resultCode "0"). `detail`: `{media, resultCode, resultDesc}`.
  * @event {NoAgentsEvent} no-agents - No agent is available (resultCode "13"). `detail`: `{media, resultCode, resultDesc}`.
- * @event {CallErrorEvent} call-error - The call could not be started, or (reason `drop-failed`) CEC could not drop it. `detail`: `{media, reason, message, status?, resultCode?, resultDesc?}`; `reason` is `rejected`, `auth`, `http`, `protocol`, `network`, `timeout`, `token`, `config` or `drop-failed`.
+ * @event {CallErrorEvent} call-error - The call could not be started, or (reason `drop-failed`) CEC could not drop it. `detail`: `{media, reason, message, status?, resultCode?, resultDesc?}`; `reason` is `permission-denied`, `no-device`, `device-busy`, `insecure-context`, `blocked-by-policy` (microphone/camera), `rejected`, `auth`, `http`, `protocol`, `network`, `timeout`, `token`, `config` or `drop-failed`.
  * @event {CallUnavailableEvent} call-unavailable - Calling cannot work here. `detail`: `{reason, message}`; `reason` is `not-supported`, `insecure-context` or `no-webrtc`.
  * @event {CallQueuedEvent} call-queued - The call entered CEC's queue (once per entry). `detail`: `{media}`.
- * @event {CallConnectedEvent} call-connected - An agent took the call. `detail`: `{media, domain, gwAddresses, accessCode, clickToCallCaller}`.
+ * @event {CallConnectedEvent} call-connected - An agent took the call. `detail`: `{media, domain, gwAddresses, accessCode, clickToCallCaller}`: the gateway the media leg calls.
+ * @event {CallActiveEvent} call-active - The SIP session is confirmed: the visitor and the agent are talking. `detail`: `{media}`.
  * @event {CallEndedEvent} call-ended - The call is over (once per call). `detail`: `{media, by}`; `by` is `local` or `remote`.
- * @event {CallFailedEvent} call-failed - The call started but could not go on. `detail`: `{media, reason, message, causeId?, causeDesc?}`; `reason` is `queue-timeout`, `failed` or `lost`.
+ * @event {CallFailedEvent} call-failed - The call started but could not go on. `detail`: `{media, reason, causeId?, causeDesc?, sipStatus?, cause?}`; `reason` is `queue-timeout`, `failed`, `lost` or `media-failed`.
  *
  * @csspart buttons - The row of buttons.
  * @csspart button - Each button.
  * @csspart voice-button - The voice-call button.
  * @csspart video-button - The video-call button.
  * @csspart hangup-button - The hang-up button, shown while a call is in progress.
+ * @csspart mute-button - The mute toggle (`aria-pressed`), shown while talking.
+ * @csspart camera-button - The camera-off toggle (`aria-pressed`), shown while talking on video.
+ * @csspart timer - The elapsed time of the call (`role="timer"`).
+ * @csspart videos - The box around the two videos of a video call.
+ * @csspart remote-video - The agent's video.
+ * @csspart local-video - The visitor's own camera preview.
  * @csspart icon - The icon inside a button.
  * @csspart spinner - The progress indicator inside the clicked button while busy.
  * @csspart label - The text inside a button.

@@ -1,0 +1,283 @@
+// A real WebRTC call through a real SIP server: the script-tag bundle in one headless Chromium page (the
+// visitor), a JsSIP agent registered as the access code in another, Debian's Kamailio between them, and a
+// simulated CEC over real HTTP, all on loopback inside a network namespace (../shared/reference/sip-e2e.md).
+// scripts/test.js runs this file under `unshare -n`; elsewhere it skips itself and says why.
+import { after, before, beforeEach, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { connect } from 'node:net';
+import { networkInterfaces, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildSync } from 'esbuild';
+import { chromium } from 'playwright-core';
+import { chromeArgs, chromePath } from '../../scripts/chrome-path.js';
+
+const KAMAILIO = '/usr/sbin/kamailio';
+const isolated = Object.keys(networkInterfaces()).every((name) => name === 'lo');
+const skip = !existsSync(KAMAILIO)
+  ? 'Kamailio is not installed (apt-get install kamailio kamailio-websocket-modules)'
+  : !isolated
+    ? 'needs a loopback-only network namespace: run through `npm test` as root (it uses unshare -n)'
+    : false;
+
+const dist = (file) => readFileSync(new URL(`../../dist/${file}`, import.meta.url), 'utf8');
+const gateway = { domain: 'test.local', gwAddresses: ['ws://127.0.0.1:8080'], clickToCallCaller: 'visitor' };
+
+/** The simulated CEC and site: what it received, and the call it is following. */
+const cec = { received: [], accessCode: '1001', call: undefined };
+
+function cecEvent() {
+  const call = cec.call;
+  if (!call) return { resultCode: '0', resultDesc: 'ClickToCall polled without any events' };
+  call.polls++;
+  if (call.polls === 1) return { resultCode: '0', resultDesc: 'Call in queue' };
+  if (call.polls === 2) {
+    return { resultCode: '0', resultDesc: 'Call connected', eventId: 168101, content: { ...gateway, accessCode: cec.accessCode } };
+  }
+  return { resultCode: '0', resultDesc: 'ClickToCall polled without any events' };
+}
+
+const visitorPage = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Visitor</title>
+<link rel="icon" href="data:,"><script src="/click-to-call.iife.js"></script></head><body>
+<click-to-call token-endpoint="/token" poll-interval="100"></click-to-call>
+<script>
+  window.events = [];
+  for (const type of ['call-started', 'call-error', 'call-queued', 'call-connected', 'call-active', 'call-ended', 'call-failed'])
+    document.addEventListener(type, (e) => events.push({ type, detail: e.detail, at: performance.now() }));
+</script></body></html>`;
+
+const agentPage = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Agent</title>
+<link rel="icon" href="data:,"><script src="/jssip.js"></script></head><body><script>
+  const ua = new JsSIP.UA({ sockets: [new JsSIP.WebSocketInterface('ws://127.0.0.1:8080')], uri: 'sip:1001@test.local',
+    register: true, session_timers: false });
+  window.agent = { registered: false, calls: [], ended: 0 };
+  ua.on('registered', () => (agent.registered = true));
+  ua.on('newRTCSession', ({ session, originator, request }) => {
+    if (originator !== 'remote') return;
+    const video = request.body.includes('m=video');
+    agent.calls.push({ session, caller: session.remote_identity.uri.user, dialled: request.to.uri.user, video });
+    session.on('ended', () => agent.ended++);
+    session.answer({ mediaConstraints: { audio: true, video }, pcConfig: { iceServers: [] } });
+    // Play the visitor's audio, so its energy is measured.
+    session.connection.addEventListener('track', ({ streams }) => {
+      const audio = new Audio();
+      audio.srcObject = streams[0];
+      audio.play();
+    });
+  });
+  ua.start();
+</script></body></html>`;
+
+/** inbound-rtp of a peer connection, by kind. */
+const inboundStats = async (pc) => {
+  const found = {};
+  (await pc.getStats()).forEach((report) => {
+    if (report.type === 'inbound-rtp') found[report.kind] = report;
+  });
+  return {
+    audioBytes: found.audio?.bytesReceived ?? 0,
+    audioEnergy: found.audio?.totalAudioEnergy ?? 0,
+    videoFrames: found.video?.framesDecoded ?? 0,
+  };
+};
+
+let kamailio;
+let http;
+let browser;
+let origin;
+let dir;
+
+async function waitForPort(port) {
+  for (let tries = 0; tries < 100; tries++) {
+    const open = await new Promise((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => resolve(socket.end() && true)).on('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`port ${port} never opened`);
+}
+
+describe('a real call through a SIP server', { skip }, () => {
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ctc-sip-'));
+    kamailio = spawn(KAMAILIO, ['-DD', '-E', '-f', new URL('kamailio.cfg', import.meta.url).pathname, '-P', join(dir, 'pid'), '-Y', dir, '-m', '64', '-M', '8'], {
+      stdio: ['ignore', 'ignore', 'ignore'],
+    });
+    await waitForPort(8080);
+
+    const jssip = buildSync({
+      entryPoints: ['jssip'],
+      bundle: true,
+      minify: true,
+      format: 'iife',
+      globalName: 'JsSIP',
+      platform: 'browser',
+      write: false,
+    }).outputFiles[0].text;
+    const files = {
+      '/visitor.html': ['text/html', visitorPage],
+      '/agent.html': ['text/html', agentPage],
+      '/jssip.js': ['text/javascript', jssip],
+      '/click-to-call.iife.js': ['text/javascript', dist('click-to-call.iife.js')],
+      '/click-to-call.media.js': ['text/javascript', dist('click-to-call.media.js')],
+    };
+    http = createServer(async (req, res) => {
+      let body = '';
+      for await (const chunk of req) body += chunk;
+      cec.received.push({ method: req.method, url: req.url, body });
+      const send = (type, text, status = 200) => res.writeHead(status, { 'Content-Type': type }).end(text);
+      const answer = (json) => send('application/json', JSON.stringify(json));
+      if (files[req.url]) return send(...files[req.url]);
+      if (req.url === '/token') return answer({ token: 'sip-e2e-token', expiresIn: 3600 });
+      const operation = req.url.match(/^\/apiaccess\/ccmessaging\/v1\/(\w+)/)?.[1];
+      if (operation === 'checkClickToCallSupport') return answer({ resultCode: '0', clickToCallSupported: true });
+      if (operation === 'createClickToCall') {
+        cec.call = { polls: 0 };
+        return answer({ resultCode: '0', 'resultDesc:': null });
+      }
+      if (operation === 'getClickToCallEvents') return answer(cecEvent());
+      if (operation === 'dropClickToCall') {
+        cec.call = undefined;
+        return answer({ resultCode: '0', resultDesc: '' });
+      }
+      send('text/plain', 'not found', 404);
+    });
+    await new Promise((resolve) => http.listen(0, '127.0.0.1', resolve));
+    origin = `http://127.0.0.1:${http.address().port}`;
+    browser = await chromium.launch({
+      executablePath: chromePath(),
+      args: [...chromeArgs, '--allow-loopback-in-peer-connection', '--autoplay-policy=no-user-gesture-required'],
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    http?.close();
+    kamailio?.kill('SIGTERM');
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  beforeEach(() => {
+    cec.received = [];
+    cec.accessCode = '1001';
+    cec.call = undefined;
+  });
+
+  /** An agent page registered at Kamailio, and a visitor page whose peer connections and streams are kept. */
+  async function openPages() {
+    const context = await browser.newContext({ permissions: ['microphone', 'camera'] });
+    const agent = await context.newPage();
+    await agent.goto(`${origin}/agent.html`);
+    await agent.waitForFunction(() => window.agent.registered);
+    const visitor = await context.newPage();
+    await visitor.addInitScript(() => {
+      window.peers = [];
+      window.streams = [];
+      const Original = RTCPeerConnection;
+      window.RTCPeerConnection = class extends Original {
+        constructor(...args) {
+          super(...args);
+          peers.push(this);
+        }
+      };
+      const getUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+      navigator.mediaDevices.getUserMedia = async (constraints) => {
+        const stream = await getUserMedia(constraints);
+        streams.push(stream);
+        return stream;
+      };
+    });
+    await visitor.goto(`${origin}/visitor.html`);
+    return { context, agent, visitor };
+  }
+
+  const eventOf = (page, type) =>
+    page.waitForFunction((t) => events.find((e) => e.type === t), type, { timeout: 15_000 }).then((h) => h.jsonValue());
+  const visitorStats = (page) => page.evaluate(`(${inboundStats})(peers.at(-1))`);
+  const agentStats = (page) => page.evaluate(`(${inboundStats})(agent.calls.at(-1).session.connection)`);
+  const localTracks = (page) => page.evaluate(() => streams.flatMap((s) => s.getTracks().map((t) => t.readyState)));
+
+  it('voice: audio flows both ways, and the visitor hangs up both legs', async () => {
+    const { context, agent, visitor } = await openPages();
+    await visitor.getByRole('button', { name: 'Voice call' }).click();
+    const active = await eventOf(visitor, 'call-active');
+    const connected = await eventOf(visitor, 'call-connected');
+    console.log(`# call-connected → call-active: ${Math.round(active.at - connected.at)} ms`);
+    assert.deepEqual(active.detail, { media: 'voice' });
+    const call = await agent.evaluate(() => ({ caller: agent.calls[0].caller, dialled: agent.calls[0].dialled }));
+    assert.deepEqual(call, { caller: 'visitor', dialled: '1001' });
+
+    await visitor.waitForTimeout(1500);
+    const [heard, said] = [await visitorStats(visitor), await agentStats(agent)];
+    assert.ok(heard.audioBytes > 0 && heard.audioEnergy > 1e-4, `the visitor hears the agent: ${JSON.stringify(heard)}`);
+    assert.ok(said.audioBytes > 0 && said.audioEnergy > 1e-4, `the agent hears the visitor: ${JSON.stringify(said)}`);
+    assert.equal(await visitor.locator('click-to-call').getAttribute('state'), 'active');
+    await visitor.getByRole('button', { name: 'Mute' }).click();
+    assert.equal(await visitor.getByRole('button', { name: 'Mute' }).getAttribute('aria-pressed'), 'true');
+
+    await visitor.getByRole('button', { name: 'Hang up' }).click();
+    const ended = await eventOf(visitor, 'call-ended');
+    assert.deepEqual(ended.detail, { media: 'voice', by: 'local' });
+    await agent.waitForFunction(() => agent.ended === 1);
+    assert.ok(cec.received.some((r) => r.url.endsWith('/dropClickToCall')), 'CEC was told');
+    assert.deepEqual(await localTracks(visitor), ['ended']);
+    await context.close();
+  });
+
+  it('video: frames are decoded both ways, and the agent hangs up both legs', async () => {
+    const { context, agent, visitor } = await openPages();
+    await visitor.getByRole('button', { name: 'Video call' }).click();
+    await eventOf(visitor, 'call-active');
+    assert.equal(await agent.evaluate(() => agent.calls[0].video), true);
+    await visitor.waitForTimeout(1500);
+    const [seen, shown] = [await visitorStats(visitor), await agentStats(agent)];
+    assert.ok(seen.videoFrames > 0, `the visitor sees the agent: ${JSON.stringify(seen)}`);
+    assert.ok(shown.videoFrames > 0, `the agent sees the visitor: ${JSON.stringify(shown)}`);
+    const remoteWidth = await visitor.locator('click-to-call video[part="remote-video"]').evaluate((v) => v.videoWidth);
+    assert.ok(remoteWidth > 0, 'the remote video is shown');
+
+    await agent.evaluate(() => agent.calls[0].session.terminate());
+    const ended = await eventOf(visitor, 'call-ended');
+    assert.deepEqual(ended.detail, { media: 'video', by: 'remote' });
+    await visitor.waitForFunction(() => streams.every((s) => s.getTracks().every((t) => t.readyState === 'ended')));
+    assert.ok(cec.received.some((r) => r.url.endsWith('/dropClickToCall')), 'CEC was told');
+    await context.close();
+  });
+
+  it('a 404 from the SIP server fails the call with media-failed and drops it at CEC', async () => {
+    cec.accessCode = '1999';
+    const { context, visitor } = await openPages();
+    await visitor.getByRole('button', { name: 'Voice call' }).click();
+    const failed = await eventOf(visitor, 'call-failed');
+    assert.equal(failed.detail.reason, 'media-failed');
+    assert.equal(failed.detail.sipStatus, 404);
+    assert.equal(await visitor.locator('click-to-call').getAttribute('state'), 'error');
+    await visitor.waitForFunction(() => streams.every((s) => s.getTracks().every((t) => t.readyState === 'ended')));
+    assert.ok(cec.received.some((r) => r.url.endsWith('/dropClickToCall')), 'CEC was told');
+    await context.close();
+  });
+
+  it('a denied microphone sends nothing to CEC', async () => {
+    const denying = await chromium.launch({
+      executablePath: chromePath(),
+      args: chromeArgs.filter((arg) => arg !== '--use-fake-ui-for-media-stream'),
+    });
+    try {
+      const page = await (await denying.newContext()).newPage();
+      await page.goto(`${origin}/visitor.html`);
+      // Hovering checks support ahead of the click; what matters is what the click sends.
+      await page.getByRole('button', { name: 'Voice call' }).hover();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      cec.received = [];
+      await page.getByRole('button', { name: 'Voice call' }).click();
+      const error = await eventOf(page, 'call-error');
+      assert.equal(error.detail.reason, 'permission-denied');
+      assert.deepEqual(cec.received, []);
+    } finally {
+      await denying.close();
+    }
+  });
+});
