@@ -10,6 +10,7 @@ import { createServer } from 'node:http';
 import { connect } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createRequire } from 'node:module';
 import { buildSync } from 'esbuild';
 import { chromium } from 'playwright-core';
 import { chromeArgs, chromePath } from '../../scripts/chrome-path.js';
@@ -21,6 +22,14 @@ const skip = !existsSync(KAMAILIO)
   : !isolated
     ? 'needs a loopback-only network namespace: run through `npm test` as root (it uses unshare -n)'
     : false;
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe's violations inside the element, as rule ids. */
+async function axeViolations(page) {
+  await page.addScriptTag({ content: axeSource });
+  return page.evaluate(async () => (await axe.run(document.querySelector('click-to-call'))).violations.map((v) => v.id));
+}
 
 const dist = (file) => readFileSync(new URL(`../../dist/${file}`, import.meta.url), 'utf8');
 const gateway = { domain: 'test.local', gwAddresses: ['ws://127.0.0.1:8080'], clickToCallCaller: 'visitor' };
@@ -217,6 +226,8 @@ describe('a real call through a SIP server', { skip }, () => {
     assert.equal(await visitor.locator('click-to-call').getAttribute('state'), 'active');
     await visitor.getByRole('button', { name: 'Mute' }).click();
     assert.equal(await visitor.getByRole('button', { name: 'Mute' }).getAttribute('aria-pressed'), 'true');
+    assert.match(await visitor.getByRole('timer').textContent(), /^0:0[1-9]$/);
+    assert.deepEqual(await axeViolations(visitor), [], 'accessible while talking');
 
     await visitor.getByRole('button', { name: 'Hang up' }).click();
     const ended = await eventOf(visitor, 'call-ended');
@@ -238,6 +249,7 @@ describe('a real call through a SIP server', { skip }, () => {
     assert.ok(shown.videoFrames > 0, `the agent sees the visitor: ${JSON.stringify(shown)}`);
     const remoteWidth = await visitor.locator('click-to-call video[part="remote-video"]').evaluate((v) => v.videoWidth);
     assert.ok(remoteWidth > 0, 'the remote video is shown');
+    assert.deepEqual(await axeViolations(visitor), [], 'accessible in a video call');
 
     await agent.evaluate(() => agent.calls[0].session.terminate());
     const ended = await eventOf(visitor, 'call-ended');
