@@ -1,19 +1,45 @@
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 
-const mswWorkerFile = createRequire(import.meta.url).resolve('msw/mockServiceWorker.js');
-
-/** The demo's simulated CEC runs in MSW's service worker, served at the root from the installed msw. */
-const mswWorker: Plugin = {
-  name: 'msw-worker',
+/**
+ * `npm start`: the demo talks to the token service (server/), mounted in the dev server as a site would mount
+ * it. With CEC_DOMAIN (or CEC_BASE_URL), CEC_APP_KEY, CEC_APP_SECRET and CEC_CHANNEL_ID set, its upstream is
+ * the real CEC; otherwise the simulated CEC (mocks/, the handlers the tests use) answers it inside this Node
+ * process, and `POST /__demo/scenario {"name"}` switches what that CEC does.
+ */
+const tokenService: Plugin = {
+  name: 'click-to-call-token-service',
   apply: 'serve',
-  configureServer(server) {
-    server.middlewares.use('/mockServiceWorker.js', async (_req, res) => {
-      res.setHeader('Content-Type', 'text/javascript');
-      res.end(await readFile(mswWorkerFile));
-    });
+  async configureServer(server) {
+    const { createTokenService } = await import('./server/token-service.ts');
+    const env = process.env;
+    const real = Boolean(env.CEC_APP_KEY);
+    if (!real) {
+      const { setupServer } = await import('msw/node');
+      const { scenarios, simulatedCecUpstream, upstreamCredentials } = await import('./mocks/handlers.ts');
+      const cec = setupServer(...simulatedCecUpstream().handlers);
+      cec.listen({ onUnhandledRequest: 'bypass' });
+      Object.assign(env, { CEC_DOMAIN: 'sim.cec.invalid', CEC_APP_KEY: upstreamCredentials.appKey, CEC_APP_SECRET: upstreamCredentials.appSecret, CEC_CHANNEL_ID: 'demo' });
+      server.middlewares.use('/__demo/scenario', async (req, res) => {
+        let body = '';
+        for await (const chunk of req) body += chunk;
+        const name = (JSON.parse(body || '{}') as { name?: keyof typeof scenarios }).name;
+        if (!name || !scenarios[name]) return void res.writeHead(400).end();
+        cec.resetHandlers(...simulatedCecUpstream(scenarios[name].script).handlers);
+        res.writeHead(204).end();
+      });
+    }
+    server.config.logger.info(`click-to-call: token service on ${real ? `CEC ${env.CEC_BASE_URL ?? env.CEC_DOMAIN}` : 'the simulated CEC'}`);
+    server.middlewares.use(
+      createTokenService({
+        domain: env.CEC_DOMAIN,
+        baseUrl: env.CEC_BASE_URL,
+        appKey: env.CEC_APP_KEY!,
+        appSecret: env.CEC_APP_SECRET!,
+        channelId: env.CEC_CHANNEL_ID!,
+        rateLimit: 120,
+      }),
+    );
   },
 };
 
@@ -33,7 +59,7 @@ export default defineConfig(({ mode }) => {
     fileName: (_format: string, entry: string) => `${entry}.js`,
   };
   return {
-    plugins: [mswWorker],
+    plugins: [tokenService],
     resolve: {
       alias:
         mode === 'iife'

@@ -1,18 +1,9 @@
-import { startWorker, useScenario } from '../mocks/browser.js';
-import { scenarios, type ScenarioName } from '../mocks/handlers.js';
+import { scenarios } from '../mocks/handlers.js';
+import '../src/index.js';
 
 const select = document.querySelector<HTMLSelectElement>('#scenario')!;
 const log = document.querySelector<HTMLOListElement>('#log')!;
 const stateOutput = document.querySelector<HTMLOutputElement>('#state')!;
-
-for (const [name, { label }] of Object.entries(scenarios)) select.add(new Option(label, name));
-select.addEventListener('change', () => {
-  useScenario(select.value as ScenarioName);
-  write('scenario', select.options[select.selectedIndex].text);
-});
-
-await startWorker();
-await import('../src/index.js');
 const call = document.querySelector('click-to-call')!;
 call.context = { page: location.pathname };
 
@@ -23,6 +14,13 @@ function write(kind: string, text: string): void {
   log.prepend(item);
 }
 
+// The simulated CEC runs behind the token service in the dev server; this asks it to play another scenario.
+for (const [name, { label }] of Object.entries(scenarios)) select.add(new Option(label, name));
+select.addEventListener('change', async () => {
+  const answer = await fetch('/__demo/scenario', { method: 'POST', body: JSON.stringify({ name: select.value }) });
+  write('scenario', answer.ok ? select.options[select.selectedIndex].text : 'not available: the demo runs on a real CEC');
+});
+
 const eventTypes = [
   'call-unavailable',
   'call-started',
@@ -30,6 +28,7 @@ const eventTypes = [
   'call-error',
   'call-queued',
   'call-connected',
+  'call-active',
   'call-ended',
   'call-failed',
 ] as const;

@@ -90,21 +90,12 @@ interface ActiveCall {
 const json = (body: unknown, init?: ResponseInit) => HttpResponse.json(body as Record<string, unknown>, init);
 const events = (resultDesc: string, extra: Record<string, unknown> = {}) => ({ resultCode: '0', resultDesc, ...extra });
 
-/**
- * A small stateful CEC for one visitor: createClickToCall reserves an agent, getClickToCallEvents reports the
- * call as the script says (each event once), dropClickToCall ends it. Tokens are checked on every request.
- */
-export function simulatedCec(script: CallScript = {}): HttpHandler[] {
+/** One visitor's call as CEC follows it: what each click-to-dial operation answers, per the script. */
+function callSimulation(script: CallScript) {
   const { queueMs = 1500, afterQueue = 'connect', talkMs, gateway = defaultGateway } = script;
   let call: ActiveCall | undefined;
   let polls = 0;
   let expiredOnce = false;
-
-  /** Token check first, as CEC's gateway does; `answer` runs only for a valid token. */
-  const guarded = (answer: (request: Request) => Promise<Response> | Response) => async ({ request }: { request: Request }) => {
-    if (!tokens.accepts(request)) return json(expiredTokenBody, { status: 401 });
-    return answer(request);
-  };
 
   const nextEvent = () => {
     if (!call) return events('ClickToCall polled without any events');
@@ -133,15 +124,9 @@ export function simulatedCec(script: CallScript = {}): HttpHandler[] {
     return events('Call continue to poll events with unknown events');
   };
 
-  return [
-    http.post(TOKEN_ENDPOINT, () => json({ token: tokens.issue(), expiresIn: 3600 })),
-    http.get(
-      cecPath('checkClickToCallSupport'),
-      guarded(() => json({ resultCode: '0', resultDesc: 'success', webRTCSupported: true, clickToCallSupported: true })),
-    ),
-    http.post(cecPath('createClickToCall'), async ({ request }) => {
-      if (script.create === 'network-down') return HttpResponse.error();
-      if (!tokens.accepts(request)) return json(expiredTokenBody, { status: 401 });
+  return {
+    check: () => json({ resultCode: '0', resultDesc: 'success', webRTCSupported: true, clickToCallSupported: true }),
+    async create(request: Request) {
       const body = (await request.json().catch(() => undefined)) as { channel?: unknown; mediaAbility?: unknown } | undefined;
       if (body?.channel !== 'WEB' || (body.mediaAbility !== '0' && body.mediaAbility !== '1')) {
         return json({ errorCode: '400', exceptionInfo: 'invalid parameter' }, { status: 400 });
@@ -153,28 +138,105 @@ export function simulatedCec(script: CallScript = {}): HttpHandler[] {
         tokens.expireAll();
         return json(expiredTokenBody, { status: 401 });
       }
-      if (script.create === 'no-agents' || call) {
-        return json({ resultCode: '13', resultDesc: 'No agents available currently' });
-      }
+      if (script.create === 'no-agents' || call) return json({ resultCode: '13', resultDesc: 'No agents available currently' });
       call = { createdAt: Date.now() };
       // Huawei's documented success answer, with its "resultDesc:" typo key.
       return json({ resultCode: '0', 'resultDesc:': null });
-    }),
-    http.get(cecPath('getClickToCallEvents'), async ({ request }) => {
+    },
+    events() {
       if (script.flakyPolling && ++polls % 2 === 0) return HttpResponse.error();
-      if (!tokens.accepts(request)) return json(expiredTokenBody, { status: 401 });
       const headers = script.rotateTokens ? { 'ccmessaging-token': tokens.rotate() } : undefined;
       return json(nextEvent(), { headers });
-    }),
-    http.post(
-      cecPath('dropClickToCall'),
-      guarded(() => {
-        if (!call) return json({ resultCode: '13', resultDesc: 'disconnect failed' });
-        call = undefined;
-        return json({ resultCode: '0', resultDesc: '' });
-      }),
+    },
+    drop() {
+      if (!call) return json({ resultCode: '13', resultDesc: 'disconnect failed' });
+      call = undefined;
+      return json({ resultCode: '0', resultDesc: '' });
+    },
+  };
+}
+
+type Answer = (request: Request) => Promise<Response> | Response;
+
+/** The four click-to-dial operations, each behind `guard` (which answers instead when the caller is refused). */
+function clickToDialHandlers(script: CallScript, guard: (request: Request) => Response | undefined, origin: string) {
+  const simulation = callSimulation(script);
+  const path = (operation: string) => `${origin}${cecPath(operation)}`;
+  const guarded = (answer: Answer) => async ({ request }: { request: Request }) => guard(request) ?? answer(request);
+  return [
+    http.get(path('checkClickToCallSupport'), guarded(simulation.check)),
+    http.post(path('createClickToCall'), async (info) =>
+      script.create === 'network-down' ? HttpResponse.error() : guarded(simulation.create)(info),
     ),
+    http.get(path('getClickToCallEvents'), async (info) =>
+      script.flakyPolling ? simulation.events() : guarded(simulation.events)(info),
+    ),
+    http.post(path('dropClickToCall'), guarded(simulation.drop)),
   ];
+}
+
+const refuseUnknownToken = (request: Request) =>
+  tokens.accepts(request) ? undefined : json(expiredTokenBody, { status: 401 });
+
+/**
+ * What the browser sees of a site that uses the element: the site's token endpoint, and CEC's click-to-dial
+ * operations at the element's default api-base. A small stateful CEC for one visitor: createClickToCall
+ * reserves an agent, getClickToCallEvents reports the call as the script says (each event once),
+ * dropClickToCall ends it. Tokens are checked on every request.
+ */
+export function simulatedCec(script: CallScript = {}): HttpHandler[] {
+  return [
+    http.post(TOKEN_ENDPOINT, () => json({ token: tokens.issue(), expiresIn: 3600 })),
+    ...clickToDialHandlers(script, refuseUnknownToken, ''),
+  ];
+}
+
+/** The gateway credentials the simulated upstream CEC accepts. */
+export const upstreamCredentials = { appKey: 'sim-app-key', appSecret: 'sim-app-secret' } as const;
+
+/**
+ * CEC itself, as the token service sees it (cec-api.md §3–§5): tokenByAkSk for the app key and secret,
+ * applyToken per visitor, and the click-to-dial operations, which want `x-app-key`, `Authorization: Bearer`
+ * and the visitor's token. `stats` counts the calls; `expireAccessTokens()` ends every AccessToken.
+ */
+export function simulatedCecUpstream(script: CallScript = {}, origin = '*') {
+  const accessTokens = new Set<string>();
+  const stats = { tokenByAkSk: 0, applyToken: 0 };
+  let serial = 0;
+  const refuseGateway = (request: Request) => {
+    const bearer = request.headers.get('authorization')?.replace(/^Bearer /, '') ?? '';
+    if (request.headers.get('x-app-key') !== upstreamCredentials.appKey || !accessTokens.has(bearer)) {
+      return json(expiredTokenBody, { status: 403 });
+    }
+    return undefined;
+  };
+  const handlers = [
+    http.post(`${origin}/apigovernance/api/oauth/tokenByAkSk`, async ({ request }) => {
+      stats.tokenByAkSk++;
+      const body = (await request.json().catch(() => ({}))) as { app_key?: string; app_secret?: string };
+      const lifetime = Number(request.headers.get('x-token-expire'));
+      if (body.app_key !== upstreamCredentials.appKey || body.app_secret !== upstreamCredentials.appSecret) {
+        return json({ errorCode: 'APIGW.0101', exceptionInfo: 'invalid app key or secret' }, { status: 403 });
+      }
+      if (!(lifetime > 0 && lifetime <= 3600)) return json({ errorCode: 'APIGW.0102', exceptionInfo: 'bad X-Token-Expire' }, { status: 400 });
+      const token = `sim-access-${++serial}-${Math.random().toString(36).slice(2)}`;
+      accessTokens.add(token);
+      const createTime = String(Math.floor(Date.now() / 1000));
+      return json({ AccessToken: token, ApplyType: 'Bearer', CreateTime: createTime, Expires: String(lifetime), Scope: 'default', AppKey: body.app_key, UserID: 'Anonymous' });
+    }),
+    http.post(`${origin}${API_BASE}/applyToken`, async ({ request }) => {
+      stats.applyToken++;
+      const refused = refuseGateway(request);
+      if (refused) return refused;
+      const body = (await request.json().catch(() => ({}))) as { userId?: unknown; channelId?: unknown };
+      if (typeof body.userId !== 'string' || !/^.{1,32}$/.test(body.userId) || typeof body.channelId !== 'string') {
+        return json({ resultCode: '1', resultDesc: 'invalid parameter' });
+      }
+      return json({ resultCode: '0', token: tokens.issue() });
+    }),
+    ...clickToDialHandlers(script, (request) => refuseGateway(request) ?? refuseUnknownToken(request), origin),
+  ];
+  return { handlers, stats, expireAccessTokens: () => accessTokens.clear() };
 }
 
 export interface Scenario {

@@ -1,4 +1,5 @@
-// `npm test`: the browser suite (Web Test Runner) and the end-to-end suite (node:test), then one total line.
+// `npm test`: the browser suite (Web Test Runner), the token service's and the end-to-end suites (node:test),
+// then one total line.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,7 +39,7 @@ function addTap({ code, output }) {
   if (code !== 0 && count('fail') + count('cancelled') === 0) totals.failed++;
 }
 
-addTap(await run(process.execPath, ['--test', '--test-reporter=tap', 'e2e/script-tag.e2e.test.js']));
+addTap(await run(process.execPath, ['--test', '--test-reporter=tap', 'test/server/', 'e2e/script-tag.e2e.test.js']));
 
 // The real-call test needs a loopback-only network namespace (root + unshare); elsewhere it skips itself.
 const sipTest = ['--test', '--test-reporter=tap', 'e2e/sip/real-call.e2e.test.js'];

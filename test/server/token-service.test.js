@@ -1,0 +1,254 @@
+// The token service (dist/server, built by `npm test`) over real HTTP on 127.0.0.1, against the simulated CEC.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import { createTokenService } from '../../dist/server/token-service.js';
+import { loadMocks, startUpstream } from './upstream.js';
+
+const mocks = await loadMocks();
+const { appKey, appSecret } = mocks.upstreamCredentials;
+
+/** Every log line and every response the tests saw: scanned for secrets at the end. */
+const logged = [];
+const answered = [];
+const logger = Object.fromEntries(['info', 'warn', 'error'].map((level) => [level, (line) => logged.push(`${level} ${line}`)]));
+
+const servers = [];
+after(() => Promise.all(servers.map((server) => server.close())));
+
+/** A token service on 127.0.0.1 in front of `upstream`, and a fetch to it that records what it answers. */
+async function startService(upstream, options = {}) {
+  const handler = createTokenService({ baseUrl: upstream.url, appKey, appSecret, channelId: 'web-1', logger, ...options });
+  const server = createServer((req, res) => handler(req, res));
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  servers.push({ close: () => new Promise((resolve) => server.close(resolve)) });
+  const base = `http://127.0.0.1:${server.address().port}`;
+  const call = async (path, init = {}) => {
+    const response = await fetch(`${base}${path}`, init);
+    const text = await response.text();
+    answered.push(`${[...response.headers].join('\n')}\n${text}`);
+    return { status: response.status, headers: response.headers, text, json: () => JSON.parse(text) };
+  };
+  const token = async (headers = {}) => (await call('/apiaccess/ccmessaging/token', { method: 'POST', headers, body: '{}' })).json().token;
+  return { base, call, token };
+}
+
+const post = (body, headers = {}) => ({
+  method: 'POST',
+  headers: { 'Content-Type': 'application/json', ...headers },
+  body: typeof body === 'string' ? body : JSON.stringify(body),
+});
+
+let upstream;
+before(async () => {
+  upstream = await startUpstream(mocks, { queueMs: 0 });
+  servers.push(upstream);
+});
+
+describe('POST /token', () => {
+  it('answers {token, expiresIn} and gives the browser an anonymous HttpOnly, Secure, SameSite cookie', async () => {
+    const { call } = await startService(upstream);
+    const answer = await call('/apiaccess/ccmessaging/token', post({ context: { page: '/' } }));
+    assert.equal(answer.status, 200);
+    const grant = answer.json();
+    assert.match(grant.token, /^sim-/);
+    assert.equal(grant.expiresIn, 3600);
+    assert.deepEqual(Object.keys(grant).sort(), ['expiresIn', 'token']);
+    assert.match(answer.headers.get('set-cookie'), /^ctc_visitor=[a-f0-9]{32}; Path=\/; Max-Age=\d+; HttpOnly; Secure; SameSite=Lax$/);
+    assert.equal(answer.headers.get('cache-control'), 'no-store');
+  });
+
+  it('makes exactly one tokenByAkSk for 100 concurrent requests', async () => {
+    const fresh = await startUpstream(mocks);
+    servers.push(fresh);
+    const { token } = await startService(fresh, { rateLimit: 1000 });
+    const tokens = await Promise.all(Array.from({ length: 100 }, () => token()));
+    assert.equal(new Set(tokens).size, 100);
+    assert.equal(fresh.stats.tokenByAkSk, 1);
+    assert.equal(fresh.stats.applyToken, 100);
+  });
+
+  it('renews the AccessToken exactly once when it expires', async () => {
+    const fresh = await startUpstream(mocks);
+    servers.push(fresh);
+    const { token } = await startService(fresh, { rateLimit: 1000, accessTokenLifetime: 1 });
+    await token();
+    await new Promise((resolve) => setTimeout(resolve, 900)); // past four fifths of its one second
+    await Promise.all(Array.from({ length: 20 }, () => token()));
+    assert.equal(fresh.stats.tokenByAkSk, 2);
+  });
+
+  it('renews the AccessToken once and retries once when CEC refuses it', async () => {
+    const fresh = await startUpstream(mocks);
+    servers.push(fresh);
+    const { token } = await startService(fresh);
+    await token();
+    fresh.expireAccessTokens();
+    assert.match(await token(), /^sim-/);
+    assert.equal(fresh.stats.tokenByAkSk, 2);
+    assert.equal(fresh.stats.applyToken, 3);
+  });
+
+  it('hands out the AccessToken only with exposeAccessToken, and warns about it', async () => {
+    const { call } = await startService(upstream, { exposeAccessToken: true });
+    const grant = (await call('/apiaccess/ccmessaging/token', post({}))).json();
+    assert.equal(grant.appKey, appKey);
+    assert.match(grant.accessToken, /^sim-access-/);
+    assert.ok(logged.some((line) => line.startsWith('warn') && line.includes('exposeAccessToken')));
+    answered.pop(); // this answer carries the AccessToken on purpose
+  });
+
+  it('uses identify(req) for the visitor', async () => {
+    const seen = [];
+    const { call } = await startService(upstream, {
+      identify: (req) => {
+        seen.push(req.headers['x-user']);
+        return { userId: 'user-42', userName: 'Ana', locale: 'zh_CN' };
+      },
+    });
+    assert.equal((await call('/apiaccess/ccmessaging/token', post({}, { 'x-user': 'ana' }))).status, 200);
+    assert.deepEqual(seen, ['ana']);
+  });
+});
+
+describe('the CEC proxy', () => {
+  it('forwards the four click-to-dial operations with the gateway credentials added', async () => {
+    const { call, token } = await startService(upstream);
+    const headers = { 'ccmessaging-token': await token() };
+    const check = await call('/apiaccess/ccmessaging/v1/checkClickToCallSupport?channel=WEB', { headers });
+    assert.equal(check.json().clickToCallSupported, true);
+    const create = await call('/apiaccess/ccmessaging/v1/createClickToCall', post({ channel: 'WEB', mediaAbility: '0' }, headers));
+    assert.equal(create.json().resultCode, '0');
+    const events = await call('/apiaccess/ccmessaging/v1/getClickToCallEvents?channel=WEB', { headers });
+    assert.equal(events.json().resultDesc, 'Call in queue');
+    const drop = await call('/apiaccess/ccmessaging/v1/dropClickToCall', post({ channel: 'WEB' }, headers));
+    assert.equal(drop.json().resultCode, '0');
+  });
+
+  it('passes back a ccmessaging-token CEC rotated', async () => {
+    const rotating = await startUpstream(mocks, { rotateTokens: true });
+    servers.push(rotating);
+    const { call, token } = await startService(rotating);
+    const answer = await call('/apiaccess/ccmessaging/v1/getClickToCallEvents?channel=WEB', { headers: { 'ccmessaging-token': await token() } });
+    assert.equal(answer.status, 200);
+    assert.match(answer.headers.get('ccmessaging-token'), /^sim-/);
+  });
+
+  it('passes CEC\'s own refusal of a visitor token through, for the element to fetch a new one', async () => {
+    const { call } = await startService(upstream);
+    const answer = await call('/apiaccess/ccmessaging/v1/checkClickToCallSupport?channel=WEB', { headers: { 'ccmessaging-token': 'forged' } });
+    assert.equal(answer.status, 401);
+  });
+
+  const refused = [
+    ['another CEC path', '/apiaccess/ccmessaging/applyToken', post({})],
+    ['an unknown operation', '/apiaccess/ccmessaging/v1/send', post({})],
+    ['the wrong method', '/apiaccess/ccmessaging/v1/createClickToCall?channel=WEB', {}],
+    ['a POST to a GET operation', '/apiaccess/ccmessaging/v1/getClickToCallEvents', post({})],
+    ['path traversal', '/apiaccess/ccmessaging/v1/../applyToken', post({})],
+    ['encoded path traversal', '/apiaccess/ccmessaging/v1/%2e%2e/applyToken', post({})],
+    ['tokenByAkSk', '/apigovernance/api/oauth/tokenByAkSk', post({})],
+    ['a path outside the mount', '/anything', {}],
+  ];
+  for (const [what, path, init] of refused) {
+    it(`answers 404 to ${what}`, async () => {
+      const { call } = await startService(upstream);
+      assert.equal((await call(path, init)).status, 404);
+    });
+  }
+});
+
+describe('safety', () => {
+  it('answers CORS only for allowed origins and refuses others with 403', async () => {
+    const { base, call } = await startService(upstream, { allowedOrigins: ['https://shop.example'] });
+    const allowed = await call('/apiaccess/ccmessaging/token', post({}, { Origin: 'https://shop.example' }));
+    assert.equal(allowed.status, 200);
+    assert.equal(allowed.headers.get('access-control-allow-origin'), 'https://shop.example');
+    assert.equal(allowed.headers.get('access-control-expose-headers'), 'ccmessaging-token');
+    const preflight = await call('/apiaccess/ccmessaging/v1/createClickToCall', {
+      method: 'OPTIONS',
+      headers: { Origin: 'https://shop.example', 'Access-Control-Request-Method': 'POST' },
+    });
+    assert.equal(preflight.status, 204);
+    assert.match(preflight.headers.get('access-control-allow-headers'), /ccmessaging-token/);
+    const stranger = await call('/apiaccess/ccmessaging/token', post({}, { Origin: 'https://evil.example' }));
+    assert.equal(stranger.status, 403);
+    assert.equal(stranger.headers.get('access-control-allow-origin'), null);
+    const sameOrigin = await call('/apiaccess/ccmessaging/token', post({}, { Origin: base }));
+    assert.equal(sameOrigin.status, 200);
+  });
+
+  it('limits /token and createClickToCall per client with 429 and Retry-After', async () => {
+    const { call, token } = await startService(upstream, { rateLimit: 3 });
+    const visitorToken = await token();
+    await token();
+    await token();
+    const limited = await call('/apiaccess/ccmessaging/token', post({}));
+    assert.equal(limited.status, 429);
+    assert.ok(Number(limited.headers.get('retry-after')) > 0);
+    assert.equal(limited.json().error, 'rate-limited');
+    const create = await call('/apiaccess/ccmessaging/v1/createClickToCall', post({ channel: 'WEB', mediaAbility: '0' }, { 'ccmessaging-token': visitorToken }));
+    assert.equal(create.status, 429);
+    const check = await call('/apiaccess/ccmessaging/v1/checkClickToCallSupport?channel=WEB', { headers: { 'ccmessaging-token': visitorToken } });
+    assert.equal(check.status, 200, 'polling is not limited');
+  });
+
+  it('refuses bodies over the cap with 413', async () => {
+    const { call } = await startService(upstream);
+    assert.equal((await call('/apiaccess/ccmessaging/token', post({ context: 'x'.repeat(5000) }))).status, 413);
+  });
+
+  const invalid = [
+    ['a body that is not JSON', '/apiaccess/ccmessaging/token', post('{nope')],
+    ['a JSON array', '/apiaccess/ccmessaging/token', post('[1]')],
+    ['mediaAbility "2"', '/apiaccess/ccmessaging/v1/createClickToCall', post({ channel: 'WEB', mediaAbility: '2' }, { 'ccmessaging-token': 't' })],
+    ['no channel', '/apiaccess/ccmessaging/v1/dropClickToCall', post({}, { 'ccmessaging-token': 't' })],
+    ['no ccmessaging-token', '/apiaccess/ccmessaging/v1/dropClickToCall', post({ channel: 'WEB' })],
+    ['a query beyond channel', '/apiaccess/ccmessaging/v1/getClickToCallEvents?channel=WEB&x=1', { headers: { 'ccmessaging-token': 't' } }],
+  ];
+  for (const [what, path, init] of invalid) {
+    it(`answers 400 with a message to ${what}`, async () => {
+      const { call } = await startService(upstream);
+      const answer = await call(path, init);
+      assert.equal(answer.status, 400);
+      assert.equal(answer.json().error, 'bad-request');
+      assert.ok(answer.json().message);
+    });
+  }
+
+  it('answers 504 when CEC is too slow and 502 when it cannot be reached', async () => {
+    const slow = await startUpstream(mocks, {}, { delayMs: 300 });
+    servers.push(slow);
+    const timedOut = await (await startService(slow, { upstreamTimeout: 100 })).call('/apiaccess/ccmessaging/token', post({}));
+    assert.equal(timedOut.status, 504);
+    assert.equal(timedOut.json().error, 'upstream-timeout');
+    const gone = await startService({ url: 'http://127.0.0.1:1' });
+    const unreachable = await gone.call('/apiaccess/ccmessaging/token', post({}));
+    assert.equal(unreachable.status, 502);
+    assert.equal(unreachable.json().error, 'upstream');
+  });
+
+  it('fails fast on missing or unsafe configuration', () => {
+    assert.throws(() => createTokenService({}), /missing appKey, appSecret, channelId, domain/);
+    assert.throws(
+      () => createTokenService({ baseUrl: 'http://cec.example', appKey, appSecret, channelId: 'c' }),
+      /must be https/,
+    );
+    assert.throws(() => createTokenService({ domain: 'd', appKey, appSecret, channelId: 'c', rateLimit: -1 }), /rateLimit/);
+    const cli = spawnSync(process.execPath, ['dist/server/cli.js'], { env: { PATH: process.env.PATH }, encoding: 'utf8' });
+    assert.equal(cli.status, 1);
+    assert.match(cli.stderr, /missing appKey/);
+  });
+
+  it('never logs or answers the secret or the AccessToken, and never logs a visitor token', () => {
+    const logs = logged.join('\n');
+    assert.ok(logs.length > 0);
+    assert.doesNotMatch(logs, new RegExp(appSecret));
+    assert.doesNotMatch(logs, /sim-access-/);
+    assert.doesNotMatch(logs, /sim-\d+-/);
+    const responses = answered.join('\n');
+    assert.doesNotMatch(responses, new RegExp(appSecret));
+    assert.doesNotMatch(responses, /sim-access-/);
+  });
+});
