@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
+import { languages } from './src/strings.ts';
 
 /**
  * `npm start`: the demo talks to the token service (server/), mounted in the dev server as a site would mount
@@ -47,12 +48,18 @@ const tokenService: Plugin = {
  * Three builds into dist/ (the first empties it):
  * - default: the npm ES modules, Lit and JsSIP external; the media engine is a dynamic-import chunk;
  * - `iife`: the script-tag bundle, Lit inside, loading the media engine from its sibling file;
- * - `media`: that sibling, `click-to-call.media.js`, an ES module with JsSIP inside.
+ * - `media`: that sibling, `click-to-call.media.js`, an ES module with JsSIP inside;
+ * - `locales`: the script-tag bundle's other siblings, `locales/<language>.js`.
  */
 export default defineConfig(({ mode }) => {
   const lib = {
     iife: { entry: 'src/index.ts', name: 'ClickToCall', formats: ['iife' as const], fileName: () => 'click-to-call.iife.js' },
     media: { entry: 'src/media/sip-call.ts', formats: ['es' as const], fileName: () => 'click-to-call.media.js' },
+    locales: {
+      entry: Object.fromEntries(languages.map((language) => [language, `src/locales/${language}.ts`])),
+      formats: ['es' as const],
+      fileName: (_format: string, entry: string) => `locales/${entry}.js`,
+    },
   }[mode] ?? {
     entry: { index: 'src/index.ts', element: 'src/element.ts' },
     formats: ['es' as const],
@@ -63,19 +70,19 @@ export default defineConfig(({ mode }) => {
     resolve: {
       alias:
         mode === 'iife'
-          ? [{ find: './media/engine.js', replacement: fileURLToPath(new URL('src/media/engine.sibling.ts', import.meta.url)) }]
+          ? [{ find: './chunks.js', replacement: fileURLToPath(new URL('src/chunks.sibling.ts', import.meta.url)) }]
           : [],
     },
     build: {
       target: 'es2022',
-      emptyOutDir: mode !== 'iife' && mode !== 'media',
+      emptyOutDir: mode === 'production',
       copyPublicDir: false,
       sourcemap: true,
       lib,
       rolldownOptions: {
         external: mode === 'production' ? [/^lit(\/.*)?$/, /^@lit\//, /^jssip(\/.*)?$/] : [],
         // Vite keeps whitespace in ES library builds; the media chunk is downloaded by visitors as it is.
-        output: mode === 'media' ? { minify: true } : {},
+        output: mode === 'media' || mode === 'locales' ? { minify: true } : {},
       },
     },
   };

@@ -4,6 +4,7 @@ import { defaultReporter } from '@web/test-runner';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { buildSync } from 'esbuild';
+import { visualRegressionPlugin } from '@web/test-runner-visual-regression/plugin';
 import { chromeArgs, chromePath } from './scripts/chrome-path.js';
 import { summaryReporter } from './scripts/summary-reporter.js';
 
@@ -25,6 +26,13 @@ export default {
   reporters: [defaultReporter(), summaryReporter(process.env.WTR_SUMMARY_FILE)],
   plugins: [
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }),
+    // Screenshots against test/screenshots/<browser>/baseline; UPDATE_SCREENSHOTS=1 writes new references.
+    visualRegressionPlugin({
+      baseDir: 'test/screenshots',
+      update: process.env.UPDATE_SCREENSHOTS === '1',
+      failureThreshold: 0.5,
+      failureThresholdType: 'percent',
+    }),
     {
       // JsSIP ships CommonJS only: the browser gets the part the element imports, bundled as a module.
       name: 'jssip-as-module',

@@ -43,6 +43,9 @@ const http = createServer(async (req, res) => {
   }
   if (req.url === '/favicon.ico') return res.writeHead(204).end();
   if (req.url === '/click-to-call.iife.js') return send(200, 'text/javascript', bundle);
+  const locale = req.url.match(/^\/locales\/(\w+)\.js$/)?.[1];
+  if (locale) return send(200, 'text/javascript', await readFile(new URL(`../dist/locales/${locale}.js`, import.meta.url), 'utf8'));
+  if (req.url === '/fr') return send(200, 'text/html', page('<click-to-call lang="fr" media-engine="none"></click-to-call>'));
   if (req.url === '/token' && req.method === 'POST') {
     return send(200, 'application/json', JSON.stringify({ token: 'e2e-token', expiresIn: 3600 }));
   }
@@ -126,6 +129,14 @@ describe('script-tag bundle in a plain page', () => {
     assert.equal(drop.body, '{"channel":"WEB"}');
     assert.equal(server.received.filter((r) => r.url === '/token').length, 1, 'one token for the whole call');
     assert.deepEqual(errors, []);
+    await tab.close();
+  });
+
+  it('loads the visitor\'s language from next to the script', async () => {
+    const tab = await browser.newPage();
+    await tab.goto(`${origin}/fr`);
+    await tab.getByRole('button', { name: 'Appel vocal' }).waitFor();
+    assert.ok(server.received.some((r) => r.url === '/locales/fr.js'));
     await tab.close();
   });
 

@@ -1,6 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import {
   CallActiveEvent,
+  CallRequestEvent,
   CallConnectedEvent,
   CallEndedEvent,
   CallErrorEvent,
@@ -34,7 +35,7 @@ import {
 import { CecClient, type CecConfig } from './transport/cec-client.js';
 import { CallFailure, untilAborted } from './transport/http.js';
 import { closeDevices, openDevices } from './media/devices.js';
-import { loadMediaEngine } from './media/engine.js';
+import { loadMediaEngine } from './chunks.js';
 import type { SipCall } from './media/sip-call.js';
 
 /** The element's settings, read afresh whenever they are needed. */
@@ -43,6 +44,8 @@ export interface CallConfig extends CecConfig {
   readonly preflight: boolean;
   readonly pollIntervalMs: number;
   readonly maxPollFailures: number;
+  /** When set, each step is logged with it (`debug` attribute); nothing logged contains a token. */
+  readonly debug?: (step: string, detail?: unknown) => void;
   /** `jssip`: the element places the SIP/WebRTC call; `none`: the host page does, from `call-connected`. */
   readonly mediaEngine: 'jssip' | 'none';
   readonly iceServers: RTCIceServer[];
@@ -172,7 +175,13 @@ export class CallController implements ReactiveController {
    */
   start(media: CallMedia): Promise<CallOutcomeEvent | null> {
     if (this.#attempt?.result) return this.#attempt.result;
-    if (this.#config().disabled || !this.#host.isConnected || !this.#apply('start')) return Promise.resolve(null);
+    const refused =
+      this.#config().disabled ||
+      !this.#host.isConnected ||
+      !transition(this.#state, 'start') ||
+      this.#fire(new CallRequestEvent({ media })).defaultPrevented ||
+      !this.#apply('start');
+    if (refused) return Promise.resolve(null);
     this.#media = media;
     this.#notice = undefined;
     const attempt: Attempt = { abort: new AbortController(), createSent: false };
@@ -384,6 +393,7 @@ export class CallController implements ReactiveController {
   }
 
   #fire<E extends Event>(event: E): E {
+    this.#config().debug?.(`event ${event.type}`, (event as Event & { detail?: unknown }).detail);
     this.#host.dispatchEvent(event);
     return event;
   }
@@ -392,6 +402,7 @@ export class CallController implements ReactiveController {
     const next = transition(this.#state, input);
     if (next === undefined) return false;
     this.#state = next;
+    this.#config().debug?.(`state ${next}`);
     this.#stateChanged(next);
     this.#host.requestUpdate();
     return true;

@@ -3,10 +3,14 @@ import { CallController } from './call-controller.js';
 import { styles } from './click-to-call.styles.js';
 import type { CallEndedEvent, CallOutcomeEvent } from './events.js';
 import { isInCall, type CallMedia, type CallState } from './state.js';
-import { strings, type StringKey } from './strings.js';
+import { languages, rtlLanguages, strings as english, type Language, type StringKey, type Strings } from './strings.js';
+import { loadTexts } from './chunks.js';
 import type { TokenProvider } from './transport/token.js';
 
 const DEFAULT_MEDIA = 'voice video';
+
+/** Loaded translations, shared by every element on the page; `undefined` while one loads. */
+const translations = new Map<Language, Strings | undefined>();
 
 /** Numeric settings and what an invalid value falls back to. */
 const numberDefaults = { timeout: 15000, pollInterval: 1000, maxPollFailures: 5 } as const;
@@ -35,6 +39,7 @@ const icons = {
  * @summary Click-to-call buttons for Huawei Cloud CEC.
  * @tag click-to-call
  *
+ * @event {CallRequestEvent} call-request - The visitor asked for a call; nothing has been sent yet. Cancelable: `preventDefault()` sends nothing (show a consent or business-hours dialog, then call `start()`). `detail`: `{media}`.
  * @event {CallStartedEvent} call-started - CEC accepted the call (resultCode "0"). `detail`: `{media, resultCode, resultDesc}`.
  * @event {NoAgentsEvent} no-agents - No agent is available (resultCode "13"). `detail`: `{media, resultCode, resultDesc}`.
  * @event {CallErrorEvent} call-error - The call could not be started, or (reason `drop-failed`) CEC could not drop it. `detail`: `{media, reason, message, status?, resultCode?, resultDesc?}`; `reason` is `permission-denied`, `no-device`, `device-busy`, `insecure-context`, `blocked-by-policy` (microphone/camera), `rejected`, `auth`, `http`, `protocol`, `network`, `timeout`, `token`, `config` or `drop-failed`.
@@ -45,6 +50,12 @@ const icons = {
  * @event {CallEndedEvent} call-ended - The call is over (once per call). `detail`: `{media, by}`; `by` is `local` or `remote`.
  * @event {CallFailedEvent} call-failed - The call started but could not go on. `detail`: `{media, reason, causeId?, causeDesc?, sipStatus?, cause?}`; `reason` is `queue-timeout`, `failed`, `lost` or `media-failed`.
  *
+ * @slot voice - Content of the voice-call button, instead of its text.
+ * @slot video - Content of the video-call button, instead of its text.
+ * @slot hang-up - Content of the hang-up button, instead of its text.
+ * @slot trigger - A fully custom trigger: when an element is here, the element's own call buttons are hidden and a click on it starts a call (`data-media="video"` on it, or on an ancestor inside the slot, picks the media; else the first of `media`).
+ *
+ * @csspart base - The wrapper; carries the language and, for Arabic, `dir="rtl"`.
  * @csspart buttons - The row of buttons.
  * @csspart button - Each button.
  * @csspart voice-button - The voice-call button.
@@ -62,14 +73,16 @@ const icons = {
  * @csspart status - The polite live region that announces every state.
  * @csspart alert - The assertive region that describes errors.
  *
- * @cssproperty --ctc-accent - Button background. Default `#0b5cad`.
- * @cssproperty --ctc-accent-disabled - Button background while disabled or busy. Default `#5f6b7a`.
- * @cssproperty --ctc-on-accent - Button text and icon colour. Default `#fff`.
- * @cssproperty --ctc-hangup - Hang-up button background. Default `#b3261e`.
- * @cssproperty --ctc-focus-ring - Keyboard focus outline colour. Default `#0b5cad`.
+ * @cssproperty --ctc-accent - Button background. Default `#0b5cad` (dark theme `#9ccaff`).
+ * @cssproperty --ctc-accent-disabled - Button background while disabled, busy or pressed. Default `#5f6b7a` (dark `#8b96a3`).
+ * @cssproperty --ctc-on-accent - Button text and icon colour. Default `#fff` (dark `#002f55`).
+ * @cssproperty --ctc-hangup - Hang-up button background. Default `#b3261e` (dark `#ffb4ab`).
+ * @cssproperty --ctc-focus-ring - Keyboard focus outline colour. Default `#0b5cad` (dark `#9ccaff`).
  * @cssproperty --ctc-radius - Button corner radius. Default `1.4rem`.
  * @cssproperty --ctc-gap - Space between buttons. Default `0.5rem`.
- * @cssproperty --ctc-error - Error text colour. Default `#b3261e`.
+ * @cssproperty --ctc-error - Error text colour. Default `#b3261e` (dark `#ffb4ab`).
+ * @cssproperty --ctc-font - Font family. Default: inherited from the page (no font is ever downloaded).
+ * @cssproperty --ctc-button-size - Minimum height (and, compact, width) of a button. Default `2.75rem`.
  */
 export class ClickToCall extends LitElement {
   static override styles = styles;
@@ -89,6 +102,10 @@ export class ClickToCall extends LitElement {
     iceServers: { attribute: 'ice-servers', converter: readIceServers },
     disabled: { type: Boolean, reflect: true },
     context: { attribute: false },
+    strings: { attribute: false },
+    theme: { reflect: true },
+    variant: { reflect: true },
+    debug: { type: Boolean },
   };
 
   readonly #call = new CallController(
@@ -106,6 +123,7 @@ export class ClickToCall extends LitElement {
       preflight: this.preflight,
       mediaEngine: this.mediaEngine === 'none' ? 'none' : 'jssip',
       iceServers: Array.isArray(this.iceServers) ? this.iceServers : [],
+      debug: this.debug ? (step: string, detail?: unknown) => console.debug('<click-to-call>', step, detail ?? '') : undefined,
     }),
     (state) => this.#reflectState(state),
   );
@@ -153,7 +171,28 @@ export class ClickToCall extends LitElement {
   /** Any JSON-serialisable object forwarded to the token endpoint (visitor name, page…). */
   context?: unknown;
 
+  /**
+   * Texts to use instead of the built-in ones, by key (see `strings.ts`: button labels, one per state, one per
+   * error reason), e.g. `{ voice: 'Call us' }`.
+   */
+  strings?: Partial<Strings>;
+
+  /** `auto` (default) follows the visitor's light or dark setting; `light` or `dark` forces one. */
+  theme: 'auto' | 'light' | 'dark' = 'auto';
+
+  /** `labelled` (default) buttons with icon and text, or `compact` icon-only buttons (the text stays their name). */
+  variant: 'labelled' | 'compact' = 'labelled';
+
+  /** Logs each step to the console (`console.debug`); tokens never appear in it. */
+  debug = false;
+
   #buttons: readonly CallMedia[] = readMedia(DEFAULT_MEDIA).media;
+
+  /** The language in use: the element's `lang`, else the nearest ancestor's, else English. */
+  #language: Language = 'en';
+
+  /** Whether the host put a custom trigger in the `trigger` slot. */
+  #customTrigger = false;
 
   /** Whether focus was inside before this update, so it can be kept when the buttons change. */
   #hadFocus = false;
@@ -178,9 +217,23 @@ export class ClickToCall extends LitElement {
     return this.#call.state === 'busy';
   }
 
+  // `lang` stays the native property; its attribute is watched to switch language.
+  static override get observedAttributes(): string[] {
+    return [...super.observedAttributes, 'lang'];
+  }
+
+  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    super.attributeChangedCallback(name, old, value);
+    if (name === 'lang' && this.isConnected) {
+      this.#readLanguage();
+      this.requestUpdate();
+    }
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
     this.#reflectState(this.#call.state);
+    this.#readLanguage();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -254,6 +307,22 @@ export class ClickToCall extends LitElement {
     return typeof value === 'number' && value > 0 && value < 2 ** 31 ? value : numberDefaults[name];
   }
 
+  /** Picks the language from `lang` (own or inherited) and loads its texts if they are not there yet. */
+  #readLanguage(): void {
+    const tag = (this.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang || 'en').toLowerCase();
+    const language = languages.find((candidate) => tag === candidate || tag.startsWith(`${candidate}-`)) ?? 'en';
+    this.#language = language;
+    if (language === 'en' || translations.has(language)) return;
+    translations.set(language, undefined);
+    loadTexts(language).then(
+      ({ default: texts }) => {
+        translations.set(language, texts);
+        this.requestUpdate();
+      },
+      () => translations.delete(language), // stays in English; a later element may try again
+    );
+  }
+
   #reflectState(state: CallState): void {
     if (!this.isConnected) return;
     this.setAttribute('state', state);
@@ -262,11 +331,12 @@ export class ClickToCall extends LitElement {
 
   override render() {
     const { state, media: activeMedia, notice, hangingUp, call } = this.#call;
+    const text: Strings = { ...english, ...translations.get(this.#language), ...this.strings };
     const busy = state === 'busy';
     const active = state === 'active';
     const reason: string = notice?.detail.reason ?? '';
     const status = hangingUp ? 'hangingUp' : state === 'unavailable' ? reason : state === 'error' ? 'idle' : state;
-    const alert = state !== 'error' ? 'idle' : reason === 'timeout' ? 'network' : reason in strings ? reason : 'error';
+    const alert = state !== 'error' ? 'idle' : reason === 'timeout' ? 'network' : reason in english ? reason : 'error';
     const button = (name: CallMedia | 'hangUp', inactive: boolean, progress: boolean, onClick: () => unknown) => html`
       <button
         type="button"
@@ -279,40 +349,58 @@ export class ClickToCall extends LitElement {
         ${busy && name === activeMedia
           ? html`<span part="spinner" class="spinner" aria-hidden="true"></span>`
           : html`<svg part="icon" viewBox="0 0 24 24" aria-hidden="true">${icons[name]}</svg>`}
-        <span part="label">${strings[name]}</span>
+        <span part="label" class="label"><slot name=${name === 'hangUp' ? 'hang-up' : name}>${text[name]}</slot></span>
       </button>
     `;
     const toggle = (name: 'mute' | 'camera', pressed = false, kind: 'audio' | 'video') => html`
       <button type="button" part="button ${name}-button" aria-pressed=${pressed} @click=${() => this.#call.setTrack(kind, !pressed)}>
-        ${strings[name]}
+        ${text[name]}
       </button>
     `;
     const seconds = active ? Math.floor((Date.now() - call!.activeSince!) / 1000) : 0;
+    const callButtons = () => {
+      const inactive = busy || state === 'unavailable';
+      return html`
+        <slot name="trigger" @slotchange=${this.#onTriggerChange} @click=${(event: Event) => inactive || this.#startFrom(event)}></slot>
+        ${this.#customTrigger ? nothing : this.#buttons.map((media) => button(media, inactive, busy, () => this.#call.start(media)))}
+      `;
+    };
     return html`
-      ${call?.stream && activeMedia === 'video'
-        ? html`<div part="videos">
-            <video part="remote-video" .srcObject=${call.remoteStream ?? null} autoplay playsinline></video>
-            <video part="local-video" .srcObject=${call.stream} autoplay playsinline muted></video>
-          </div>`
-        : html`<audio .srcObject=${call?.remoteStream ?? null} autoplay></audio>`}
-      <div part="buttons">
-        ${isInCall(state)
-          ? [
-              active ? toggle('mute', call!.muted, 'audio') : nothing,
-              active && activeMedia === 'video' ? toggle('camera', call!.cameraOff, 'video') : nothing,
-              button('hangUp', hangingUp, hangingUp, () => this.#call.hangUp()),
-              active
-                ? html`<span part="timer" role="timer">${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}</span>`
-                : nothing,
-            ]
-          : this.#buttons.map((media) =>
-              button(media, busy || state === 'unavailable', busy, () => this.#call.start(media)),
-            )}
+      <div part="base" lang=${this.#language} dir=${rtlLanguages.includes(this.#language) ? 'rtl' : nothing}>
+        ${call?.stream && activeMedia === 'video'
+          ? html`<div part="videos">
+              <video part="remote-video" .srcObject=${call.remoteStream ?? null} autoplay playsinline></video>
+              <video part="local-video" .srcObject=${call.stream} autoplay playsinline muted></video>
+            </div>`
+          : html`<audio .srcObject=${call?.remoteStream ?? null} autoplay></audio>`}
+        <div part="buttons" aria-busy=${busy ? 'true' : nothing}>
+          ${isInCall(state)
+            ? [
+                active ? toggle('mute', call!.muted, 'audio') : nothing,
+                active && activeMedia === 'video' ? toggle('camera', call!.cameraOff, 'video') : nothing,
+                button('hangUp', hangingUp, hangingUp, () => this.#call.hangUp()),
+                active
+                  ? html`<span part="timer" role="timer">${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}</span>`
+                  : nothing,
+              ]
+            : callButtons()}
+        </div>
+        <p part="status" role="status">${text[status as StringKey] ?? ''}</p>
+        <p part="alert" class="alert" role="alert">${text[alert as StringKey]}</p>
       </div>
-      <p part="status" role="status">${strings[status as StringKey] ?? ''}</p>
-      <p part="alert" class="alert" role="alert">${strings[alert as StringKey]}</p>
     `;
   }
+
+  /** A click in the custom trigger starts a call: its `data-media` (`voice`/`video`), else the first of `media`. */
+  #startFrom(event: Event): void {
+    const chosen = (event.target as Element).closest?.('[data-media]')?.getAttribute('data-media');
+    this.#call.start(chosen === 'voice' || chosen === 'video' ? chosen : this.#buttons[0]);
+  }
+
+  readonly #onTriggerChange = (event: Event) => {
+    this.#customTrigger = (event.target as HTMLSlotElement).assignedElements().length > 0;
+    this.requestUpdate();
+  };
 }
 
 /** The known media words of a `media` attribute, in order and without repeats, and the unknown ones. */

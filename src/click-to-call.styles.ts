@@ -1,10 +1,34 @@
 import { css } from 'lit';
 
-// Buttons have a transparent border so that forced-colors (high contrast) mode outlines them.
+// Colours go through private --_ properties, so that the dark theme can change the defaults while a site's
+// --ctc-* settings still win. Buttons have a transparent border: forced-colors (high contrast) mode outlines it.
+const dark = css`
+  --_accent: var(--ctc-accent, #9ccaff);
+  --_on-accent: var(--ctc-on-accent, #002f55);
+  --_hangup: var(--ctc-hangup, #ffb4ab);
+  --_inactive: var(--ctc-accent-disabled, #8b96a3);
+  --_focus: var(--ctc-focus-ring, #9ccaff);
+  --_error: var(--ctc-error, #ffb4ab);
+`;
 
 export const styles = css`
   :host {
     display: inline-block;
+    font-family: var(--ctc-font, inherit);
+    --_accent: var(--ctc-accent, #0b5cad);
+    --_on-accent: var(--ctc-on-accent, #fff);
+    --_hangup: var(--ctc-hangup, #b3261e);
+    --_inactive: var(--ctc-accent-disabled, #5f6b7a);
+    --_focus: var(--ctc-focus-ring, #0b5cad);
+    --_error: var(--ctc-error, #b3261e);
+  }
+  @media (prefers-color-scheme: dark) {
+    :host(:not([theme='light'])) {
+      ${dark}
+    }
+  }
+  :host([theme='dark']) {
+    ${dark}
   }
   :host([hidden]) {
     display: none;
@@ -17,13 +41,15 @@ export const styles = css`
   button {
     display: inline-flex;
     align-items: center;
+    justify-content: center;
     gap: 0.5em;
-    min-height: 2.75rem;
+    min-width: var(--ctc-button-size, 2.75rem);
+    min-height: var(--ctc-button-size, 2.75rem);
     padding: 0 1.1rem;
     border: 1px solid transparent;
     border-radius: var(--ctc-radius, 1.4rem);
-    background: var(--ctc-accent, #0b5cad);
-    color: var(--ctc-on-accent, #fff);
+    background: var(--_accent);
+    color: var(--_on-accent);
     font: inherit;
     font-weight: 600;
     cursor: pointer;
@@ -32,20 +58,32 @@ export const styles = css`
     filter: brightness(0.85);
   }
   [part~='hangup-button'] {
-    background: var(--ctc-hangup, #b3261e);
+    background: var(--_hangup);
   }
   button:focus-visible {
-    outline: 3px solid var(--ctc-focus-ring, #0b5cad);
+    outline: 3px solid var(--_focus);
     outline-offset: 2px;
   }
   button:disabled,
-  [aria-disabled='true'] {
-    background: var(--ctc-accent-disabled, #5f6b7a);
+  [aria-disabled='true'],
+  [aria-pressed='true'] {
+    background: var(--_inactive);
     filter: none;
+  }
+  button:disabled,
+  [aria-disabled='true'] {
     cursor: not-allowed;
   }
-  [aria-pressed='true'] {
-    background: var(--ctc-accent-disabled, #5f6b7a);
+  :host([variant='compact']) button {
+    padding: 0;
+  }
+  :host([variant='compact']) .label {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
   }
   [part='timer'] {
     align-self: center;
@@ -63,7 +101,7 @@ export const styles = css`
   }
   [part='local-video'] {
     position: absolute;
-    right: 0.5rem;
+    inset-inline-end: 0.5rem;
     bottom: 0.5rem;
     width: 30%;
   }
@@ -94,6 +132,6 @@ export const styles = css`
     font-size: 0.875em;
   }
   .alert {
-    color: var(--ctc-error, #b3261e);
+    color: var(--_error);
   }
 `;

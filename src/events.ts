@@ -57,13 +57,24 @@ export interface CallUnavailableDetail {
   readonly reason: UnavailableReason;
 }
 
-/** Base of every event the element fires: bubbling, composed, not cancelable, with a frozen `detail`. */
+/** Base of every event the element fires: bubbling, composed, with a frozen `detail`. */
 abstract class ClickToCallEvent<Detail> extends Event {
   readonly detail: Readonly<Detail>;
 
-  constructor(type: string, detail: Detail) {
-    super(type, { bubbles: true, composed: true });
+  constructor(type: string, detail: Detail, cancelable = false) {
+    super(type, { bubbles: true, composed: true, cancelable });
     this.detail = Object.freeze({ ...detail });
+  }
+}
+
+/**
+ * The visitor asked for a call, and nothing has been sent yet (not even a request for the microphone).
+ * Cancelable: `preventDefault()` sends nothing, e.g. to show a consent or business-hours dialog first and call
+ * `start()` later.
+ */
+export class CallRequestEvent extends ClickToCallEvent<CallMediaDetail> {
+  constructor(detail: CallMediaDetail) {
+    super('call-request', detail, true);
   }
 }
 
@@ -135,6 +146,7 @@ export type CallOutcomeEvent = CallStartedEvent | NoAgentsEvent | CallErrorEvent
 
 declare global {
   interface GlobalEventHandlersEventMap {
+    'call-request': CallRequestEvent;
     'call-started': CallStartedEvent;
     'no-agents': NoAgentsEvent;
     'call-error': CallErrorEvent;

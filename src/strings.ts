@@ -34,3 +34,13 @@ export const strings = {
 };
 
 export type StringKey = keyof typeof strings;
+
+/** A full set of texts: what a translation provides. */
+export type Strings = Record<StringKey, string>;
+
+/** Languages with built-in texts besides English; their texts load on demand, outside the core bundle. */
+export const languages = ['zh', 'es', 'fr', 'de', 'ar', 'pt'] as const;
+export type Language = 'en' | (typeof languages)[number];
+
+/** Right-to-left languages among them. */
+export const rtlLanguages: readonly Language[] = ['ar'];

@@ -10,6 +10,8 @@ export interface CecConfig {
   readonly tokenEndpoint?: string;
   readonly tokenProvider?: TokenProvider;
   readonly context: unknown;
+  /** Logs a step (`debug` attribute): operation names and statuses only, never a token. */
+  readonly debug?: (step: string, detail?: unknown) => void;
 }
 
 export type CecOperation = 'checkClickToCallSupport' | 'createClickToCall' | 'getClickToCallEvents' | 'dropClickToCall';
@@ -80,6 +82,7 @@ export class CecClient {
   ): Promise<HttpAnswer> {
     const { url, init } = this.#request(grant, operation, body);
     const answer = await exchange(url, init, signal, this.#config().timeoutMs);
+    this.#config().debug?.(`${operation} → HTTP ${answer.status}`);
     const rotated = answer.headers.get('ccmessaging-token');
     if (rotated) this.#tokens.rotate(grant, rotated);
     return answer;
@@ -98,6 +101,7 @@ export class CecClient {
   #loadGrant(signal: AbortSignal): Promise<TokenGrant> {
     const { tokenProvider, tokenEndpoint, context, timeoutMs } = this.#config();
     const provider = typeof tokenProvider === 'function' ? tokenProvider : endpointProvider(tokenEndpoint ?? '');
+    this.#config().debug?.('token requested');
     return fetchGrant(provider, context, signal, timeoutMs);
   }
 }

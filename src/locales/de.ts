@@ -1,0 +1,33 @@
+import type { Strings } from '../strings.js';
+
+/** German. */
+export default {
+  voice: "Sprachanruf",
+  video: "Videoanruf",
+  hangUp: "Auflegen",
+  mute: "Stummschalten",
+  camera: "Kamera aus",
+  idle: "",
+  busy: "Verbindung wird hergestellt…",
+  started: "Warten auf einen Mitarbeiter…",
+  queued: "Sie sind in der Warteschlange.",
+  connected: "Mit einem Mitarbeiter verbunden.",
+  active: "Im Gespräch mit einem Mitarbeiter.",
+  ended: "Anruf beendet.",
+  hangingUp: "Auflegen…",
+  "no-agents": "Gerade ist kein Mitarbeiter frei. Bitte versuchen Sie es später erneut.",
+  error: "Der Anruf konnte nicht gestartet werden. Bitte versuchen Sie es erneut.",
+  network: "Prüfen Sie Ihre Verbindung und versuchen Sie es erneut.",
+  config: "Anrufe sind auf dieser Seite nicht verfügbar.",
+  "queue-timeout": "Kein Mitarbeiter hat rechtzeitig geantwortet. Bitte versuchen Sie es später erneut.",
+  failed: "Der Anruf konnte nicht verbunden werden. Bitte versuchen Sie es erneut.",
+  lost: "Die Verbindung wurde unterbrochen. Bitte versuchen Sie es erneut.",
+  "not-supported": "Anrufe sind gerade nicht verfügbar.",
+  "insecure-context": "Anrufe benötigen eine sichere (https-)Seite.",
+  "no-webrtc": "Dieser Browser kann keine Anrufe tätigen.",
+  "media-failed": "Der Anruf hat den Mitarbeiter nicht erreicht. Bitte versuchen Sie es erneut.",
+  "permission-denied": "Erlauben Sie dieser Website Ihr Mikrofon (und Ihre Kamera) und versuchen Sie es erneut.",
+  "no-device": "Kein Mikrofon (bzw. keine Kamera) gefunden. Schließen Sie eines an und versuchen Sie es erneut.",
+  "device-busy": "Ihr Mikrofon oder Ihre Kamera wird von einer anderen App verwendet. Schließen Sie sie und versuchen Sie es erneut.",
+  "blocked-by-policy": "Diese Seite erlaubt keine Anrufe mit Ihrem Mikrofon.",
+} satisfies Strings;

@@ -1,0 +1,33 @@
+import type { Strings } from '../strings.js';
+
+/** Spanish. */
+export default {
+  voice: "Llamada de voz",
+  video: "Videollamada",
+  hangUp: "Colgar",
+  mute: "Silenciar",
+  camera: "Apagar cámara",
+  idle: "",
+  busy: "Conectando…",
+  started: "Esperando a un agente…",
+  queued: "Está en la cola.",
+  connected: "Conectado con un agente.",
+  active: "En llamada con un agente.",
+  ended: "Llamada finalizada.",
+  hangingUp: "Colgando…",
+  "no-agents": "No hay agentes libres ahora. Inténtelo más tarde.",
+  error: "No se pudo iniciar la llamada. Inténtelo de nuevo.",
+  network: "Compruebe su conexión e inténtelo de nuevo.",
+  config: "Las llamadas no están disponibles en esta página.",
+  "queue-timeout": "Ningún agente respondió a tiempo. Inténtelo más tarde.",
+  failed: "No se pudo conectar la llamada. Inténtelo de nuevo.",
+  lost: "Se perdió la llamada. Inténtelo de nuevo.",
+  "not-supported": "Las llamadas no están disponibles ahora.",
+  "insecure-context": "Las llamadas requieren una página segura (https).",
+  "no-webrtc": "Este navegador no puede hacer llamadas.",
+  "media-failed": "La llamada no pudo llegar al agente. Inténtelo de nuevo.",
+  "permission-denied": "Permita que este sitio use su micrófono (y cámara) e inténtelo de nuevo.",
+  "no-device": "No se encontró micrófono (ni cámara). Conecte uno e inténtelo de nuevo.",
+  "device-busy": "Otra aplicación está usando su micrófono o cámara. Ciérrela e inténtelo de nuevo.",
+  "blocked-by-policy": "Esta página no permite llamadas con su micrófono.",
+} satisfies Strings;

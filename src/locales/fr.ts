@@ -1,0 +1,33 @@
+import type { Strings } from '../strings.js';
+
+/** French. */
+export default {
+  voice: "Appel vocal",
+  video: "Appel vidéo",
+  hangUp: "Raccrocher",
+  mute: "Couper le micro",
+  camera: "Couper la caméra",
+  idle: "",
+  busy: "Connexion…",
+  started: "En attente d’un conseiller…",
+  queued: "Vous êtes dans la file d’attente.",
+  connected: "Vous êtes en relation avec un conseiller.",
+  active: "En appel avec un conseiller.",
+  ended: "Appel terminé.",
+  hangingUp: "Fin de l’appel…",
+  "no-agents": "Aucun conseiller n’est disponible. Veuillez réessayer plus tard.",
+  error: "L’appel n’a pas pu démarrer. Veuillez réessayer.",
+  network: "Vérifiez votre connexion et réessayez.",
+  config: "Les appels ne sont pas disponibles sur cette page.",
+  "queue-timeout": "Aucun conseiller n’a répondu à temps. Veuillez réessayer plus tard.",
+  failed: "L’appel n’a pas pu être établi. Veuillez réessayer.",
+  lost: "L’appel a été perdu. Veuillez réessayer.",
+  "not-supported": "Les appels ne sont pas disponibles pour le moment.",
+  "insecure-context": "Les appels nécessitent une page sécurisée (https).",
+  "no-webrtc": "Ce navigateur ne peut pas passer d’appels.",
+  "media-failed": "L’appel n’a pas pu joindre le conseiller. Veuillez réessayer.",
+  "permission-denied": "Autorisez ce site à utiliser votre micro (et votre caméra), puis réessayez.",
+  "no-device": "Aucun micro (ni caméra) trouvé. Branchez-en un et réessayez.",
+  "device-busy": "Votre micro ou votre caméra est utilisé par une autre application. Fermez-la et réessayez.",
+  "blocked-by-policy": "Cette page n’autorise pas les appels avec votre micro.",
+} satisfies Strings;

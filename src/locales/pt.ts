@@ -1,0 +1,33 @@
+import type { Strings } from '../strings.js';
+
+/** Portuguese. */
+export default {
+  voice: "Chamada de voz",
+  video: "Videochamada",
+  hangUp: "Desligar",
+  mute: "Silenciar",
+  camera: "Desligar câmera",
+  idle: "",
+  busy: "Conectando…",
+  started: "Aguardando um atendente…",
+  queued: "Você está na fila.",
+  connected: "Conectado a um atendente.",
+  active: "Em chamada com um atendente.",
+  ended: "Chamada encerrada.",
+  hangingUp: "Desligando…",
+  "no-agents": "Nenhum atendente livre agora. Tente novamente mais tarde.",
+  error: "Não foi possível iniciar a chamada. Tente novamente.",
+  network: "Verifique sua conexão e tente novamente.",
+  config: "As chamadas não estão disponíveis nesta página.",
+  "queue-timeout": "Nenhum atendente respondeu a tempo. Tente novamente mais tarde.",
+  failed: "Não foi possível conectar a chamada. Tente novamente.",
+  lost: "A chamada caiu. Tente novamente.",
+  "not-supported": "As chamadas não estão disponíveis no momento.",
+  "insecure-context": "As chamadas exigem uma página segura (https).",
+  "no-webrtc": "Este navegador não pode fazer chamadas.",
+  "media-failed": "A chamada não chegou ao atendente. Tente novamente.",
+  "permission-denied": "Permita que este site use seu microfone (e câmera) e tente novamente.",
+  "no-device": "Nenhum microfone (ou câmera) encontrado. Conecte um e tente novamente.",
+  "device-busy": "Seu microfone ou câmera está em uso por outro aplicativo. Feche-o e tente novamente.",
+  "blocked-by-policy": "Esta página não permite chamadas com seu microfone.",
+} satisfies Strings;

@@ -1,0 +1,33 @@
+import type { Strings } from '../strings.js';
+
+/** Simplified Chinese. */
+export default {
+  voice: "语音通话",
+  video: "视频通话",
+  hangUp: "挂断",
+  mute: "静音",
+  camera: "关闭摄像头",
+  idle: "",
+  busy: "正在连接…",
+  started: "正在等待坐席…",
+  queued: "您正在排队。",
+  connected: "已接通坐席。",
+  active: "正在与坐席通话。",
+  ended: "通话已结束。",
+  hangingUp: "正在挂断…",
+  "no-agents": "暂无空闲坐席，请稍后再试。",
+  error: "无法发起通话，请重试。",
+  network: "请检查网络连接后重试。",
+  config: "本页面暂不支持通话。",
+  "queue-timeout": "排队超时，暂无坐席接听，请稍后再试。",
+  failed: "通话无法接通，请重试。",
+  lost: "通话已中断，请重试。",
+  "not-supported": "暂时无法通话。",
+  "insecure-context": "通话需要安全（https）页面。",
+  "no-webrtc": "此浏览器无法进行通话。",
+  "media-failed": "无法连接到坐席，请重试。",
+  "permission-denied": "请允许本网站使用麦克风（和摄像头），然后重试。",
+  "no-device": "未找到麦克风（或摄像头），请连接后重试。",
+  "device-busy": "麦克风或摄像头正被其他应用使用，请关闭后重试。",
+  "blocked-by-policy": "本页面不允许使用麦克风通话。",
+} satisfies Strings;

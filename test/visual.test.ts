@@ -1,0 +1,71 @@
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { visualDiff } from '@web/test-runner-visual-regression';
+import { http, HttpResponse } from 'msw';
+import type { ClickToCall } from '../src/click-to-call.element.js';
+import type { CallScript } from '../mocks/handlers.js';
+import { TOKEN_ENDPOINT } from './helpers.js';
+import { useScenario, worker } from './support/msw.js';
+
+// Screenshots of every state, compared with the committed references in test/screenshots/Chrome/baseline.
+// After an intended visual change: UPDATE_SCREENSHOTS=1 npm run test:unit, then review and commit the images.
+
+interface Look {
+  readonly name: string;
+  readonly attributes: { theme?: string; variant?: string; lang?: string };
+  readonly background: string;
+}
+
+const looks: Look[] = [
+  { name: 'light', attributes: {}, background: '#ffffff' },
+  { name: 'dark', attributes: { theme: 'dark' }, background: '#121417' },
+  { name: 'rtl', attributes: { lang: 'ar' }, background: '#ffffff' },
+  { name: 'compact', attributes: { variant: 'compact' }, background: '#ffffff' },
+];
+
+/** How to bring the element into a state: a simulated CEC, then what to do and wait for. */
+const states: Record<string, { script: CallScript; go: (el: ClickToCall) => Promise<unknown> }> = {
+  idle: { script: {}, go: async () => {} },
+  busy: { script: { createDelayMs: 60_000 }, go: (el) => (el.start('voice'), waitUntil(() => el.busy)) },
+  queued: { script: { queueMs: 60_000 }, go: (el) => el.start('voice').then(() => waitUntil(() => el.state === 'queued')) },
+  connected: { script: { queueMs: 10 }, go: (el) => el.start('video').then(() => waitUntil(() => el.state === 'connected')) },
+  ended: { script: { queueMs: 10, talkMs: 10 }, go: (el) => el.start('voice').then(() => waitUntil(() => el.state === 'ended')) },
+  'no-agents': { script: { create: 'no-agents' }, go: (el) => el.start('voice') },
+  error: { script: { create: 'server-error' }, go: (el) => el.start('voice') },
+  unavailable: {
+    script: {},
+    go: (el) => {
+      worker.use(http.get('/apiaccess/ccmessaging/v1/checkClickToCallSupport', () => HttpResponse.json({ resultCode: '0', clickToCallSupported: false })));
+      return el.start('voice');
+    },
+  },
+};
+
+const stillStyles = new CSSStyleSheet();
+stillStyles.replaceSync('* { animation: none !important; caret-color: transparent !important; }');
+
+async function shoot(look: Look, state: string) {
+  useScenario(states[state].script);
+  const { theme, variant, lang } = look.attributes;
+  const frame = await fixture<HTMLDivElement>(html`
+    <div style="display:inline-block; padding:12px; width:420px; font:16px 'DejaVu Sans', sans-serif; color:${look.background === '#ffffff' ? '#1d232b' : '#e8eaed'}; background:${look.background}">
+      <click-to-call token-endpoint=${TOKEN_ENDPOINT} media-engine="none" poll-interval="10" theme=${theme ?? 'light'} variant=${variant ?? 'labelled'} lang=${lang ?? 'en'}></click-to-call>
+    </div>
+  `);
+  const el = frame.querySelector('click-to-call')!;
+  el.shadowRoot!.adoptedStyleSheets = [...el.shadowRoot!.adoptedStyleSheets, stillStyles];
+  if (lang) await waitUntil(() => !/call/i.test(el.shadowRoot!.querySelector('button')!.textContent!), 'translation');
+  await states[state].go(el);
+  await el.updateComplete;
+  await visualDiff(frame, `${look.name}-${state}`);
+  await expect(el).to.be.accessible();
+  el.reset();
+}
+
+describe('<click-to-call> looks (screenshots and axe in every state)', () => {
+  for (const look of looks) {
+    const shown = look.name === 'light' ? Object.keys(states) : ['idle', 'busy', 'queued', 'error'];
+    for (const state of shown) {
+      it(`${look.name}: ${state}`, () => shoot(look, state)).timeout(15_000);
+    }
+  }
+});
