@@ -63,8 +63,7 @@ async function shoot(look: Look, state: string) {
 
 describe('<click-to-call> looks (screenshots and axe in every state)', () => {
   for (const look of looks) {
-    const shown = look.name === 'light' ? Object.keys(states) : ['idle', 'busy', 'queued', 'error'];
-    for (const state of shown) {
+    for (const state of Object.keys(states)) {
       it(`${look.name}: ${state}`, () => shoot(look, state)).timeout(15_000);
     }
   }
