@@ -39,7 +39,9 @@ function addTap({ code, output }) {
   if (code !== 0 && count('fail') + count('cancelled') === 0) totals.failed++;
 }
 
-addTap(await run(process.execPath, ['--test', '--test-reporter=tap', 'test/server/', 'e2e/script-tag.e2e.test.js']));
+addTap(
+  await run(process.execPath, ['--test', '--test-reporter=tap', 'test/server/', 'test/node/', 'e2e/script-tag.e2e.test.js', 'e2e/csp.e2e.test.js']),
+);
 
 // The real-call test needs a loopback-only network namespace (root + unshare); elsewhere it skips itself.
 const sipTest = ['--test', '--test-reporter=tap', 'e2e/sip/real-call.e2e.test.js'];

@@ -1,11 +1,13 @@
 // The class and its types without registering the tag: for subclassing or a custom tag name.
 export { ClickToCall } from './click-to-call.element.js';
 export {
+  CallActiveEvent,
   CallConnectedEvent,
   CallEndedEvent,
   CallErrorEvent,
   CallFailedEvent,
   CallQueuedEvent,
+  CallRequestEvent,
   CallStartedEvent,
   CallUnavailableEvent,
   NoAgentsEvent,
