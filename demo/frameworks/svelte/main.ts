@@ -1,0 +1,5 @@
+import 'click-to-call';
+import { mount } from 'svelte';
+import App from './App.svelte';
+
+mount(App, { target: document.querySelector('#app')! });
