@@ -141,16 +141,16 @@ export class ClickToCall extends LitElement {
   channel = 'WEB';
 
   /** Which buttons to show, in order: `voice`, `video` or both. Unknown words are ignored with a warning. */
-  media = DEFAULT_MEDIA;
+  media = 'voice video';
 
   /** Milliseconds allowed per HTTP request. An invalid value falls back to 15000 with a warning. */
-  timeout: number = numberDefaults.timeout;
+  timeout = 15000;
 
   /** Milliseconds between polls for call events (a long-polled answer is followed at once). Invalid: 1000. */
-  pollInterval: number = numberDefaults.pollInterval;
+  pollInterval = 1000;
 
   /** Failed polls in a row after which the call counts as lost (`call-failed` {reason: 'lost'}). Invalid: 5. */
-  maxPollFailures: number = numberDefaults.maxPollFailures;
+  maxPollFailures = 5;
 
   /** Check support (and fetch the token) as soon as the element is on the page, not at the first hover. */
   preflight = false;
