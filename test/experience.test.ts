@@ -7,6 +7,7 @@ import de from '../src/locales/de.js';
 import es from '../src/locales/es.js';
 import { strings } from '../src/strings.js';
 import { button, buttons, consoleOutput, CREATE_PATH, liveText, outcomesOf, TOKEN_ENDPOINT } from './helpers.js';
+import { engine, itExcept } from './support/engine.js';
 import { requests, useScenario } from './support/msw.js';
 
 const labels = (el: ClickToCall) => buttons(el).map((b) => b.textContent!.trim());
@@ -121,11 +122,11 @@ describe('<click-to-call> for the visitor', () => {
   });
 
   describe('theming and layout', () => {
-    afterEach(() => emulateMedia({ colorScheme: 'light' }));
+    afterEach(() => (engine === 'chromium' ? emulateMedia({ colorScheme: 'light' }) : undefined));
 
     const background = (el: ClickToCall) => getComputedStyle(button(el, 'voice')).backgroundColor;
 
-    it('follows the dark setting automatically, unless theme="light"', async () => {
+    itExcept(['firefox', 'webkit'], 'emulating prefers-color-scheme needs CDP', 'follows the dark setting automatically, unless theme="light"', async () => {
       const el = await fixture<ClickToCall>(html`<click-to-call></click-to-call>`);
       const light = background(el);
       await emulateMedia({ colorScheme: 'dark' });
@@ -187,7 +188,7 @@ describe('<click-to-call> for the visitor', () => {
       const focused = el.shadowRoot!.activeElement as HTMLElement;
       expect(focused.getAttribute('part')).to.equal('button hangup-button');
       expect(liveText(el).status).to.equal(strings.queued);
-      await sendKeys({ press: 'Space' });
+      await sendKeys({ press: 'Enter' });
       await waitUntil(() => el.state === 'ended');
       await el.updateComplete;
       expect(liveText(el).status).to.equal(strings.ended);

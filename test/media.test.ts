@@ -4,6 +4,7 @@ import { openDevices } from '../src/media/devices.js';
 import { gatewayUrls } from '../src/media/sip-call.js';
 import { strings } from '../src/strings.js';
 import { button, liveText, TOKEN_ENDPOINT } from './helpers.js';
+import { itExcept } from './support/engine.js';
 import { requests, useScenario } from './support/msw.js';
 
 /** Replaces getUserMedia for one test: with a rejection named `error`, or by recording the real streams. */
@@ -25,6 +26,9 @@ function watchGetUserMedia(error?: string) {
 const mediaCall = () => fixture<ClickToCall>(html`<click-to-call token-endpoint=${TOKEN_ENDPOINT} poll-interval="10"></click-to-call>`);
 
 describe('<click-to-call> microphone and camera', () => {
+  const needsDevices = (title: string, test: () => Promise<void>) =>
+    itExcept(['webkit'], "WebKitGTK's MiniBrowser has no fake microphone or camera", title, test);
+
   for (const [error, reason] of [
     ['NotAllowedError', 'permission-denied'],
     ['NotFoundError', 'no-device'],
@@ -51,7 +55,7 @@ describe('<click-to-call> microphone and camera', () => {
     });
   }
 
-  it('asks for the microphone only for voice, and for the camera too for video, before any request', async () => {
+  needsDevices('asks for the microphone only for voice, and for the camera too for video, before any request', async () => {
     const gum = watchGetUserMedia();
     useScenario({ create: 'no-agents' });
     try {
@@ -73,7 +77,7 @@ describe('<click-to-call> microphone and camera', () => {
     }
   });
 
-  it('stops the tracks (camera light off) when the call does not go on', async () => {
+  needsDevices('stops the tracks (camera light off) when the call does not go on', async () => {
     const gum = watchGetUserMedia();
     useScenario({ create: 'no-agents' });
     try {
@@ -86,7 +90,7 @@ describe('<click-to-call> microphone and camera', () => {
     }
   });
 
-  it('stops the tracks when the element is removed during a call', async () => {
+  needsDevices('stops the tracks when the element is removed during a call', async () => {
     const gum = watchGetUserMedia();
     useScenario({ queueMs: 60_000 });
     try {
@@ -100,7 +104,7 @@ describe('<click-to-call> microphone and camera', () => {
     }
   });
 
-  it('fails with "media-failed" and drops the CEC call when the gateway cannot be reached', async () => {
+  needsDevices('fails with "media-failed" and drops the CEC call when the gateway cannot be reached', async () => {
     const gum = watchGetUserMedia();
     useScenario({ queueMs: 10, gateway: { domain: 'x', gwAddresses: ['ws://127.0.0.1:1', 'ws://127.0.0.1:2'], accessCode: '1', clickToCallCaller: 'v' } });
     try {
@@ -116,7 +120,7 @@ describe('<click-to-call> microphone and camera', () => {
     } finally {
       gum.restore();
     }
-  }).timeout(30_000);
+  })?.timeout(30_000);
 
   it('does not ask for devices with media-engine="none"', async () => {
     const gum = watchGetUserMedia();

@@ -4,6 +4,7 @@ import { http, HttpResponse } from 'msw';
 import type { ClickToCall } from '../src/click-to-call.element.js';
 import type { CallScript } from '../mocks/handlers.js';
 import { TOKEN_ENDPOINT } from './helpers.js';
+import { itExcept } from './support/engine.js';
 import { useScenario, worker } from './support/msw.js';
 
 // Screenshots of every state, compared with the committed references in test/screenshots/Chrome/baseline.
@@ -64,7 +65,7 @@ async function shoot(look: Look, state: string) {
 describe('<click-to-call> looks (screenshots and axe in every state)', () => {
   for (const look of looks) {
     for (const state of Object.keys(states)) {
-      it(`${look.name}: ${state}`, () => shoot(look, state)).timeout(15_000);
+      itExcept(['firefox', 'webkit'], 'the reference screenshots are drawn by Chromium', `${look.name}: ${state}`, () => shoot(look, state))?.timeout(15_000);
     }
   }
 });
