@@ -1,4 +1,4 @@
-// React 19, Vue 3 and Svelte 5 apps (demo/frameworks/) built with the npm entry and driven in Chromium: each sets
+// React 19, Vue 3, Svelte 5 and Angular 21 apps (demo/frameworks/) built with the npm entry and driven in Chromium: each sets
 // attributes, an object property and a function property, and reacts to call-started and no-agents through its
 // own event binding.
 import { after, before, describe, it } from 'node:test';
@@ -10,7 +10,7 @@ import { chromium } from 'playwright-core';
 import { chromeArgs, chromePath } from '../scripts/chrome-path.js';
 import { buildFrameworks } from '../scripts/build-frameworks.js';
 
-const frameworks = ['react', 'vue', 'svelte'];
+const frameworks = ['react', 'vue', 'svelte', 'angular'];
 const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
 const cec = { answer: '13', tokenBodies: [] };
 
