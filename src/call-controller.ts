@@ -155,13 +155,22 @@ export class CallController implements ReactiveController {
     this.#cec.dispose();
   }
 
-  /** Checks, ahead of the first click, whether calling can work here; `unavailable` if not. */
+  /**
+   * On hover or focus, ahead of a click: fetches (or refreshes) the token and checks whether calling can work
+   * here (`unavailable` if not). Concurrent or repeated calls share one token request.
+   */
   prepare(): void {
-    if (this.#state !== 'idle' || this.#config().disabled || !this.#host.isConnected) return;
+    const resting = this.#state === 'idle' || this.#state === 'ended' || this.#state === 'no-agents' || this.#state === 'error';
+    if (!resting || this.#config().disabled || !this.#host.isConnected) return;
     try {
       this.#cec.validate();
     } catch {
       return; // a click reports the configuration error
+    }
+    // So that the click needs one round trip, createClickToCall: the verdict and a fresh token are ready.
+    if (this.#support) {
+      this.#cec.prefetchToken(this.#connection.signal);
+      return;
     }
     this.#checkSupport().then((support) => {
       if (typeof support === 'string' && this.#state === 'idle') this.#becomeUnavailable(support);

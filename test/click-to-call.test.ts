@@ -263,7 +263,7 @@ describe('<click-to-call media-engine="none">', () => {
         expect(heard).to.have.length(1);
         expect((heard[0] as CallErrorEvent).detail.reason).to.equal('token');
         expect((heard[0] as CallErrorEvent).detail.status).to.equal(status);
-        expect(requests(CREATE_PATH)).to.be.empty;
+        expect(requests(CREATE_PATH).map((r) => r.url.pathname)).to.be.empty;
       });
     }
 
@@ -276,7 +276,7 @@ describe('<click-to-call media-engine="none">', () => {
       expect(heard).to.have.length(1);
       expect((heard[0] as CallErrorEvent).detail.reason).to.equal('config');
       expect(errors.join()).to.contain('token-endpoint');
-      expect(requests()).to.be.empty;
+      expect(requests().map((r) => r.url.pathname)).to.be.empty;
     });
 
     it('fires call-error "config" and sends nothing when api-base is not an http(s) URL', async () => {
@@ -288,7 +288,7 @@ describe('<click-to-call media-engine="none">', () => {
         heard = await outcomesOf(() => el.start('voice'));
       });
       expect((heard[0] as CallErrorEvent).detail.reason).to.equal('config');
-      expect(requests()).to.be.empty;
+      expect(requests().map((r) => r.url.pathname)).to.be.empty;
     });
 
     it('is reused for later calls until shortly before it expires', async () => {
@@ -344,7 +344,7 @@ describe('<click-to-call media-engine="none">', () => {
       const [event] = await outcomesOf(() => el.start('voice'));
       expect(event.type).to.equal('call-started');
       expect(seen).to.deep.equal([{ visitor: 'Chen' }]);
-      expect(requests(TOKEN_ENDPOINT)).to.be.empty;
+      expect(requests(TOKEN_ENDPOINT).map((r) => r.url.pathname)).to.be.empty;
     });
 
     it('fires call-error "token" when the tokenProvider throws or never answers', async () => {
@@ -356,7 +356,7 @@ describe('<click-to-call media-engine="none">', () => {
       await el.updateComplete;
       const [stalled] = await outcomesOf(() => el.start('voice'));
       expect(stalled.detail).to.include({ reason: 'token' });
-      expect(requests(CREATE_PATH)).to.be.empty;
+      expect(requests(CREATE_PATH).map((r) => r.url.pathname)).to.be.empty;
     });
   });
 
@@ -540,7 +540,7 @@ describe('<click-to-call media-engine="none">', () => {
         await aTimeout(300);
       });
       expect(heard).to.be.empty;
-      expect(requests(CREATE_PATH)).to.be.empty;
+      expect(requests(CREATE_PATH).map((r) => r.url.pathname)).to.be.empty;
     });
 
     it('reset() goes back to idle and drops the answer in flight', async () => {
@@ -572,7 +572,7 @@ describe('<click-to-call media-engine="none">', () => {
       await el.updateComplete;
       button(el, 'voice').click();
       expect(await el.start('voice')).to.equal(null);
-      expect(requests()).to.be.empty;
+      expect(requests().map((r) => r.url.pathname)).to.be.empty;
       expect(el.state).to.equal('idle');
     });
 
@@ -582,7 +582,7 @@ describe('<click-to-call media-engine="none">', () => {
         expect(await el.start('fax' as 'voice')).to.equal(null);
       });
       expect(errors.join()).to.contain('"fax"');
-      expect(requests()).to.be.empty;
+      expect(requests().map((r) => r.url.pathname)).to.be.empty;
     });
   });
 

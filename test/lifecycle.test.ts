@@ -57,7 +57,7 @@ describe('<click-to-call media-engine="none"> lifecycle', () => {
     it('sends nothing while the page merely loads', async () => {
       await callOn({});
       await aTimeout(100);
-      expect(requests()).to.be.empty;
+      expect(requests().map((r) => r.url.pathname)).to.be.empty;
     });
 
     it('checks on load with preflight', async () => {
@@ -77,7 +77,20 @@ describe('<click-to-call media-engine="none"> lifecycle', () => {
       await waitUntil(() => requests(CHECK_PATH).length === 1);
       await aTimeout(50);
       expect(requests(CHECK_PATH)).to.have.length(1);
-      expect(requests(CREATE_PATH)).to.be.empty;
+      expect(requests(CREATE_PATH).map((r) => r.url.pathname)).to.be.empty;
+    });
+
+    it('refreshes an expired token on hover after a call, once per hover burst, so the click sends createClickToCall at once', async () => {
+      const { el, waitFor } = await callOn({ talkMs: 10 });
+      let serial = 0;
+      worker.use(http.post(TOKEN_ENDPOINT, () => HttpResponse.json({ token: tokens.trust(`hover-${++serial}`), expiresIn: 0 })));
+      el.start('voice');
+      await waitFor('call-ended');
+      const before = requests(TOKEN_ENDPOINT).length;
+      for (let i = 0; i < 5; i++) el.dispatchEvent(new PointerEvent('pointerenter'));
+      await waitUntil(() => requests(TOKEN_ENDPOINT).length === before + 1);
+      await aTimeout(30);
+      expect(requests(TOKEN_ENDPOINT)).to.have.length(before + 1);
     });
 
     it('makes the element unavailable when CEC says click-to-call is not supported', async () => {
@@ -93,7 +106,7 @@ describe('<click-to-call media-engine="none"> lifecycle', () => {
       button(el, 'voice').click();
       expect(await el.start('video')).to.equal(null);
       await aTimeout(30);
-      expect(requests(CREATE_PATH)).to.be.empty;
+      expect(requests(CREATE_PATH).map((r) => r.url.pathname)).to.be.empty;
       await expect(el).to.be.accessible();
     });
 
@@ -103,7 +116,7 @@ describe('<click-to-call media-engine="none"> lifecycle', () => {
       const result = await el.start('voice');
       expect(result?.type).to.equal('call-unavailable');
       expect(result instanceof CallUnavailableEvent).to.be.true;
-      expect(requests(CREATE_PATH)).to.be.empty;
+      expect(requests(CREATE_PATH).map((r) => r.url.pathname)).to.be.empty;
     });
 
     it('checks again after reset()', async () => {
@@ -146,7 +159,7 @@ describe('<click-to-call media-engine="none"> lifecycle', () => {
           el.dispatchEvent(new PointerEvent('pointerenter'));
           const event = await waitFor('call-unavailable');
           expect(event.detail.reason).to.equal(reason);
-          expect(requests()).to.be.empty;
+          expect(requests().map((r) => r.url.pathname)).to.be.empty;
         } finally {
           restore();
         }
@@ -417,7 +430,7 @@ describe('<click-to-call media-engine="none"> lifecycle', () => {
     it('does nothing without a call', async () => {
       const { el } = await callOn({});
       expect(await el.hangUp()).to.equal(null);
-      expect(requests()).to.be.empty;
+      expect(requests().map((r) => r.url.pathname)).to.be.empty;
     });
 
     it('moves keyboard focus to the hang-up button, and back to a call button', async () => {

@@ -40,15 +40,14 @@ export class CecClient {
     cecUrl(apiBase, 'createClickToCall');
   }
 
+  /** Gets the token ahead of need (a cached valid one costs nothing); failures wait for a real request. */
+  prefetchToken(signal: AbortSignal): void {
+    this.#grant(signal).catch(() => {});
+  }
+
   /** GET `operation?channel=…` without `body`, else POST `{channel, ...body}`. */
   async send(operation: CecOperation, body: Record<string, string> | undefined, signal: AbortSignal): Promise<HttpAnswer> {
-    const { tokenEndpoint, tokenProvider, context } = this.#config();
-    const source = [tokenEndpoint, tokenProvider, context];
-    if (source.some((input, i) => input !== this.#tokenSource[i])) {
-      this.#tokens.forget();
-      this.#tokenSource = source;
-    }
-    let grant = await this.#tokens.get(signal);
+    let grant = await this.#grant(signal);
     let answer = await this.#exchange(grant, operation, body, signal);
     if (answer.status === 401 || answer.status === 403) {
       this.#tokens.invalidate(grant);
@@ -56,6 +55,17 @@ export class CecClient {
       answer = await this.#exchange(grant, operation, body, signal);
     }
     return answer;
+  }
+
+  /** The token for the current endpoint, provider and context. */
+  #grant(signal: AbortSignal): Promise<TokenGrant> {
+    const { tokenEndpoint, tokenProvider, context } = this.#config();
+    const source = [tokenEndpoint, tokenProvider, context];
+    if (source.some((input, i) => input !== this.#tokenSource[i])) {
+      this.#tokens.forget();
+      this.#tokenSource = source;
+    }
+    return this.#tokens.get(signal);
   }
 
   /** A last POST that outlives the page (`keepalive`), with the token already at hand; errors are ignored. */
