@@ -8,6 +8,7 @@ import { loadTexts } from './chunks.js';
 import type { TokenProvider } from './transport/token.js';
 
 const DEFAULT_MEDIA = 'voice video';
+const DEFAULT_BUTTONS: readonly CallMedia[] = ['voice', 'video'];
 
 /** Loaded translations, shared by every element on the page; `undefined` while one loads. */
 const translations = new Map<Language, Strings | undefined>();
@@ -186,7 +187,7 @@ export class ClickToCall extends LitElement {
   /** Logs each step to the console (`console.debug`); tokens never appear in it. */
   debug = false;
 
-  #buttons: readonly CallMedia[] = readMedia(DEFAULT_MEDIA).media;
+  #buttons: readonly CallMedia[] = DEFAULT_BUTTONS;
 
   /** The language in use: the element's `lang`, else the nearest ancestor's, else English. */
   #language: Language = 'en';
@@ -241,7 +242,7 @@ export class ClickToCall extends LitElement {
       const { media, unknown } = readMedia(this.media);
       if (unknown.length) warn(`media ignores unknown "${unknown.join('", "')}"`);
       if (!media.length) warn(`media "${this.media}" names no known media; showing "${DEFAULT_MEDIA}"`);
-      this.#buttons = media.length ? media : readMedia(DEFAULT_MEDIA).media;
+      this.#buttons = media.length ? media : DEFAULT_BUTTONS;
     }
     for (const name of Object.keys(numberDefaults) as NumberSetting[]) {
       if (changed.has(name) && this.#number(name) !== this[name]) {
