@@ -1,5 +1,8 @@
+import type { AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig, type Plugin, type ViteDevServer } from 'vite';
+import type { TokenServiceHandler } from './server/token-service.ts';
 import { languages } from './src/strings.ts';
 
 /**
@@ -31,18 +34,40 @@ const tokenService: Plugin = {
       });
     }
     server.config.logger.info(`click-to-call: token service on ${real ? `CEC ${env.CEC_BASE_URL ?? env.CEC_DOMAIN}` : 'the simulated CEC'}`);
-    server.middlewares.use(
-      createTokenService({
-        domain: env.CEC_DOMAIN,
-        baseUrl: env.CEC_BASE_URL,
-        appKey: env.CEC_APP_KEY!,
-        appSecret: env.CEC_APP_SECRET!,
-        channelId: env.CEC_CHANNEL_ID!,
-        rateLimit: 120,
-      }),
-    );
+    // The service trusts only configured origins: here, the dev server's own, known once it listens.
+    let service: TokenServiceHandler | undefined;
+    server.httpServer?.once('listening', () => {
+      try {
+        service = createTokenService({
+          domain: env.CEC_DOMAIN,
+          baseUrl: env.CEC_BASE_URL,
+          appKey: env.CEC_APP_KEY!,
+          appSecret: env.CEC_APP_SECRET!,
+          channelId: env.CEC_CHANNEL_ID!,
+          allowedOrigins: devServerOrigins(server),
+          rateLimit: 120,
+        });
+      } catch (error) {
+        server.config.logger.error((error as Error).message);
+        process.exit(1);
+      }
+    });
+    server.middlewares.use((req, res, next) => (service ? service(req, res, next) : next()));
   },
 };
+
+/** Every origin the dev server can be opened at: localhost, loopback and, with `--host`, the machine's addresses. */
+function devServerOrigins(server: ViteDevServer): string[] {
+  const { port } = server.httpServer!.address() as AddressInfo;
+  const scheme = server.config.server.https ? 'https' : 'http';
+  const hosts = ['localhost', '127.0.0.1', '[::1]'];
+  if (server.config.server.host) {
+    for (const address of Object.values(networkInterfaces()).flat()) {
+      if (address && !address.internal) hosts.push(address.family === 'IPv6' ? `[${address.address}]` : address.address);
+    }
+  }
+  return hosts.map((host) => new URL(`${scheme}://${host}:${port}`).origin);
+}
 
 /**
  * Three builds into dist/ (the first empties it):

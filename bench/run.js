@@ -6,7 +6,7 @@ import { createServer } from 'node:http';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { chromeArgs, chromePath } from '../scripts/chrome-path.js';
-import { createTokenService } from '../dist/server/token-service.js';
+import { createTokenService } from '../dist/server/index.js';
 import { loadMocks, startUpstream } from '../test/server/upstream.js';
 
 const quick = process.argv.includes('--quick');
@@ -213,7 +213,7 @@ results.clickLatencyInR = {};
   const calls = quick ? 30 : 500;
   const mocks = await loadMocks();
   const upstream = await startUpstream(mocks, { queueMs: 0 });
-  const service = createTokenService({ baseUrl: upstream.url, ...mocks.upstreamCredentials, channelId: 'soak', rateLimit: 1e9, logger: { info() {}, warn() {}, error: console.error } });
+  let service;
   const site = createServer((req, res) =>
     req.url === '/' || req.url === '/click-to-call.iife.js'
       ? res.writeHead(200, { 'Content-Type': req.url === '/' ? 'text/html' : 'text/javascript' }).end(
@@ -222,8 +222,18 @@ results.clickLatencyInR = {};
       : service(req, res),
   );
   await new Promise((resolve) => site.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${site.address().port}`;
+  service = createTokenService({
+    baseUrl: upstream.url,
+    ...mocks.upstreamCredentials,
+    channelId: 'soak',
+    publicOrigin: origin,
+    rateLimit: 1e9,
+    rateLimitPoll: 1e9,
+    logger: { info() {}, warn() {}, error: console.error },
+  });
   const tab = await browser.newPage();
-  await tab.goto(`http://127.0.0.1:${site.address().port}/`);
+  await tab.goto(`${origin}/`);
   const errors = await tab.evaluate(async (n) => {
     const el = document.createElement('click-to-call');
     el.setAttribute('token-endpoint', '/apiaccess/ccmessaging/token');

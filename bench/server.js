@@ -1,53 +1,136 @@
-// `npm run bench:server`: requests/s and latency of the token service on loopback, against the simulated CEC
-// with a fixed upstream latency. Bounded in time (2 × 5 s; `--quick`: 2 × 1 s); prints a table.
+// `npm run bench:server`: the token service as it runs in production — the CLI in its own process, logging to
+// a pipe — on loopback, against the simulated CEC with a fixed upstream latency. Bounded in time; prints tables.
+// 1. requests/s and latency of /token and of a proxied poll (a fresh process);
+// 2. 20,000 requests with distinct forged 4 kB visitor tokens: the process's RSS growth (after 1,000 to warm
+//    up), and the same poll's throughput afterwards against the fresh process's (goal ≥ 0.9);
+// 3. 500 forged requests once the AccessToken is older than 30 s: tokenByAkSk calls they cause (goal ≤ 1).
+// `--quick`: 1 s runs and 2,000 forged tokens.
 import autocannon from 'autocannon';
-import { createServer } from 'node:http';
-import { createTokenService } from '../dist/server/token-service.js';
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { loadMocks, startUpstream } from '../test/server/upstream.js';
 
-const seconds = process.argv.includes('--quick') ? 1 : 5;
+const quick = process.argv.includes('--quick');
+const seconds = quick ? 1 : 5;
+const FORGED = quick ? 2_000 : 20_000;
 const UPSTREAM_MS = 20;
+const TOKEN_BY_AK_SK = '/apigovernance/api/oauth/tokenByAkSk';
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const mocks = await loadMocks();
 const upstream = await startUpstream(mocks, { queueMs: 60_000 }, { delayMs: UPSTREAM_MS });
-const silent = { info() {}, warn() {}, error: console.error };
-const handler = createTokenService({
-  baseUrl: upstream.url,
-  ...mocks.upstreamCredentials,
-  channelId: 'bench',
-  rateLimit: 1e9,
-  logger: silent,
+// Watches without answering: when tokenByAkSk is called, and how often.
+let tokenByAkSkCalls = 0;
+let lastTokenByAkSkAt = 0;
+upstream.misbehave((req) => {
+  if (req.url === TOKEN_BY_AK_SK) {
+    tokenByAkSkCalls++;
+    lastTokenByAkSkAt = Date.now();
+  }
+  upstream.received.length = 0; // the bench counts on its own; keeping every request would weigh on this process
+  return false;
 });
-const server = createServer((req, res) => handler(req, res));
-await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-const base = `http://127.0.0.1:${server.address().port}/apiaccess/ccmessaging`;
+
+const service = spawn(process.execPath, ['dist/server/cli.js'], {
+  env: {
+    PATH: process.env.PATH,
+    PORT: '0',
+    CEC_BASE_URL: upstream.url,
+    CEC_APP_KEY: mocks.upstreamCredentials.appKey,
+    CEC_APP_SECRET: mocks.upstreamCredentials.appSecret,
+    CEC_CHANNEL_ID: 'bench',
+    PUBLIC_ORIGIN: 'https://shop.example',
+    RATE_LIMIT: '1000000000',
+    RATE_LIMIT_POLL: '1000000000',
+  },
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+const port = await new Promise((resolve, reject) => {
+  let output = '';
+  service.stdout.on('data', (chunk) => {
+    output += chunk;
+    const found = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(output)?.[1];
+    if (found) resolve(Number(found));
+    if (output.length > 1e5) output = output.slice(-1000); // it logs every request; only the first line matters
+  });
+  service.on('exit', (code) => reject(new Error(`the service exited with ${code}`)));
+});
+const base = `http://127.0.0.1:${port}/apiaccess/ccmessaging`;
+
+/** The service process's resident memory, in MB. */
+function rssMB() {
+  try {
+    return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${service.pid}/status`, 'utf8'))[1]) / 1024;
+  } catch {
+    return Number(spawnSync('ps', ['-o', 'rss=', '-p', String(service.pid)], { encoding: 'utf8' }).stdout) / 1024;
+  }
+}
+
+/** An autocannon run: `seconds` long, or `amount` requests. */
+const run = (options) =>
+  new Promise((resolve, reject) =>
+    autocannon({ connections: 10, ...(options.amount ? {} : { duration: seconds }), ...options }, (error, result) =>
+      error ? reject(error) : resolve(result),
+    ),
+  );
+const forgedRun = (amount, prefix) => {
+  let serial = 0;
+  return run({
+    url: `${base}/v1/getClickToCallEvents?channel=WEB`,
+    amount,
+    requests: [
+      {
+        setupRequest: (request) => ({ ...request, headers: { ...request.headers, 'ccmessaging-token': `${prefix}-${serial++}-`.padEnd(4096, 'f') } }),
+      },
+    ],
+  });
+};
 
 // Warm the AccessToken cache, and get a visitor token for the proxied calls.
 const { token } = await (await fetch(`${base}/token`, { method: 'POST', body: '{}' })).json();
+const poll = { url: `${base}/v1/getClickToCallEvents?channel=WEB`, headers: { 'ccmessaging-token': token } };
 
-const run = (title, options) =>
-  new Promise((resolve, reject) =>
-    autocannon({ connections: 10, duration: seconds, ...options }, (error, result) =>
-      error ? reject(error) : resolve({ title, result }),
-    ),
-  );
+const tokenRun = await run({ url: `${base}/token`, method: 'POST', body: '{}' });
+const freshPoll = await run(poll);
 
-const results = [
-  await run('POST /token (AccessToken cached; applyToken upstream)', { url: `${base}/token`, method: 'POST', body: '{}' }),
-  await run('GET getClickToCallEvents (proxied)', {
-    url: `${base}/v1/getClickToCallEvents?channel=WEB`,
-    headers: { 'ccmessaging-token': token },
-  }),
-];
+// RSS is measured from a process that has served forged tokens before, so that the heap's first growth is
+// not counted as theirs.
+await forgedRun(1_000, 'warm-up');
+await sleep(1000);
+const rssBefore = rssMB();
+const callsBefore = tokenByAkSkCalls;
+const forgedStarted = Date.now();
+const forged = await forgedRun(FORGED, 'forged');
+const forgedSeconds = (Date.now() - forgedStarted) / 1000;
+await sleep(1000);
+const rssAfter = rssMB();
+const callsDuringForged = tokenByAkSkCalls - callsBefore;
+const laterPoll = await run(poll);
 
-console.log(`\nToken service on 127.0.0.1, simulated CEC answering in ${UPSTREAM_MS} ms, 10 connections, ${seconds} s each\n`);
+// The worst case for renewal: an AccessToken older than 30 s, so that a refusal could be its fault.
+const age = Date.now() - lastTokenByAkSkAt;
+if (age < 31_000) await sleep(31_000 - age);
+const callsBeforeBurst = tokenByAkSkCalls;
+const burst = await forgedRun(500, 'burst');
+const callsDuringBurst = tokenByAkSkCalls - callsBeforeBurst;
+
+const row = (title, { requests, latency, errors, non2xx }) =>
+  `| ${title} | ${Math.round(requests.average)} | ${latency.p50} | ${latency.p99} | +${latency.p50 - UPSTREAM_MS} ms | ${errors + non2xx} |`;
+console.log(`\nToken service (the CLI, its own process) on 127.0.0.1, simulated CEC answering in ${UPSTREAM_MS} ms, 10 connections, ${seconds} s each\n`);
 console.log('| request | req/s | p50 ms | p99 ms | over upstream (p50) | errors |');
 console.log('|---|---|---|---|---|---|');
-for (const { title, result } of results) {
-  const { requests, latency, errors, non2xx } = result;
-  console.log(
-    `| ${title} | ${Math.round(requests.average)} | ${latency.p50} | ${latency.p99} | +${latency.p50 - UPSTREAM_MS} ms | ${errors + non2xx} |`,
-  );
-}
-server.close();
+console.log(row('POST /token (AccessToken cached; applyToken upstream)', tokenRun));
+console.log(row('GET getClickToCallEvents (proxied), fresh process', freshPoll));
+console.log(row(`GET getClickToCallEvents, after ${FORGED.toLocaleString('en')} forged tokens`, laterPoll));
+
+const ratio = laterPoll.requests.average / freshPoll.requests.average;
+console.log('\n| hostile traffic | measured | goal |\n|---|---|---|');
+console.log(`| ${FORGED.toLocaleString('en')} distinct forged 4 kB tokens | ${Math.round(FORGED / forgedSeconds)} req/s, ${forged['4xx']} × 4xx, ${forged.errors} errors | answered |`);
+console.log(`| RSS growth over them | ${(rssAfter - rssBefore).toFixed(1)} MB (${rssBefore.toFixed(0)} → ${rssAfter.toFixed(0)} MB) | < 20 MB |`);
+console.log(`| poll throughput after them / fresh | ${ratio.toFixed(2)} | ≥ 0.9 |`);
+console.log(`| tokenByAkSk calls during them (${forgedSeconds.toFixed(0)} s) | ${callsDuringForged} | ≤ 1 per 30 s |`);
+console.log(`| tokenByAkSk calls caused by 500 forged requests, AccessToken older than 30 s | ${callsDuringBurst} | ≤ 1 |`);
+console.log(`| ... of which answered 401 | ${burst['4xx']} | 500 |`);
+
+service.kill();
 await upstream.close();

@@ -1,312 +1,150 @@
-import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-
-/** Who the visitor is, for applyToken. */
-export interface Visitor {
-  /** 1–32 characters, stable for one visitor. */
-  readonly userId: string;
-  readonly userName?: string;
-  /** `en`, `zh`, `en_US`…; default from the request's Accept-Language, else `en`. */
-  readonly locale?: string;
-}
-
-export interface TokenServiceOptions {
-  /** CEC's domain, e.g. `service.besclouds.com`; upstream is `https://<domain>` unless `baseUrl` is set. */
-  readonly domain?: string;
-  /** Upstream origin. Must be https, except `http://127.0.0.1:…`/`http://localhost:…` (tests). */
-  readonly baseUrl?: string;
-  readonly appKey: string;
-  readonly appSecret: string;
-  /** The WEB channel's "Configuration ID". */
-  readonly channelId: string;
-  /** Origins allowed to call cross-origin (CORS). The service's own origin is always allowed. */
-  readonly allowedOrigins?: readonly string[];
-  /** Requests per minute per client for `/token` and `createClickToCall`. Default 20. */
-  readonly rateLimit?: number;
-  /** Where the service answers. Default `/apiaccess/ccmessaging`, the element's default `api-base`. */
-  readonly mount?: string;
-  /** The visitor behind a request. Default: a random anonymous id kept in an HttpOnly, Secure, SameSite cookie. */
-  readonly identify?: (req: IncomingMessage, res: ServerResponse) => Visitor | Promise<Visitor>;
-  /** AccessToken lifetime asked of tokenByAkSk, in seconds (≤ 3600). Default 3600. */
-  readonly accessTokenLifetime?: number;
-  /** Milliseconds allowed per upstream request. Default 10000. */
-  readonly upstreamTimeout?: number;
-  /** Largest request body accepted, in bytes. Default 4096. */
-  readonly maxBodyBytes?: number;
-  /** Also hand the browser `appKey` and `accessToken`, for sites that call CEC directly. Logs a warning. */
-  readonly exposeAccessToken?: boolean;
-  /** Where log lines go; they never contain the secret or a token. Default `console`. */
-  readonly logger?: Pick<Console, 'info' | 'warn' | 'error'>;
-}
+import { AccessTokens } from './access-token.js';
+import { declaresBody, readJson, Refusal, refusalAnswer, writeAnswer, type Answer } from './http.js';
+import { readOptions, type TokenServiceOptions } from './options.js';
+import { visitorLimits } from './rate-limit.js';
+import { headerSafe, requestCec, tokenByAkSk, UpstreamFailure, type UpstreamAnswer } from './upstream.js';
+import { anonymousVisitors, cookieKeyFrom } from './visitor-cookie.js';
 
 export type TokenServiceHandler = (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void) => void;
 
 /** The four click-to-dial operations and their methods: all the proxy forwards. */
-const operations: Record<string, 'GET' | 'POST'> = {
-  checkClickToCallSupport: 'GET',
-  createClickToCall: 'POST',
-  getClickToCallEvents: 'GET',
-  dropClickToCall: 'POST',
-};
-
-const COOKIE = 'ctc_visitor';
-/** An AccessToken this close to its end is renewed first. */
-const ACCESS_TOKEN_MARGIN_S = 60;
-
-/** A refusal with its HTTP status and a JSON `{error, message}` body. */
-class Refusal extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-  }
-}
+const operations = new Map<string, 'GET' | 'POST'>([
+  ['checkClickToCallSupport', 'GET'],
+  ['createClickToCall', 'POST'],
+  ['getClickToCallEvents', 'GET'],
+  ['dropClickToCall', 'POST'],
+]);
 
 /**
  * The server half of `<click-to-call>`: `POST <mount>/token` turns the app key and secret into a visitor's
  * short-lived token (tokenByAkSk → applyToken), and `<mount>/v1/<operation>` forwards CEC's four
  * click-to-dial operations with the gateway credentials added server-side. A standard `(req, res, next?)`
- * handler for `node:http`, Express, Connect and Vite's dev server.
+ * handler for `node:http`, Express, Connect and Vite's dev server; no request makes it throw.
  */
 export function createTokenService(options: TokenServiceOptions): TokenServiceHandler {
   const config = readOptions(options);
-  const { logger, mount } = config;
-  const secrets = new Set<string>([config.appSecret]);
-  const redact = (text: string) => [...secrets].reduce((out, secret) => out.split(secret).join('[redacted]'), text);
-  const log = (level: 'info' | 'warn' | 'error', message: string) => logger[level](redact(`click-to-call server: ${message}`));
+  const { mount } = config;
+  const accessTokens = new AccessTokens(
+    () => tokenByAkSk(config),
+    (error, retryInMs) => log('error', `${(error as Refusal).detail ?? (error as Error).message}; next tokenByAkSk in ${retryInMs / 1000} s`),
+  );
+  /** Only what the service itself holds is redacted: nothing a client sends is ever remembered. */
+  const redact = (text: string) => [config.appSecret, ...accessTokens.known()].reduce((out, secret) => out.replaceAll(secret, '[redacted]'), text);
+  const log = (level: 'info' | 'warn' | 'error', message: string) => config.logger[level](redact(`click-to-call server: ${message}`));
   if (config.exposeAccessToken) log('warn', 'exposeAccessToken is on: the AccessToken and app key reach browsers');
+  const limit = visitorLimits(config);
+  const identify = config.identify ?? anonymousVisitors(config.visitorCookieKey ?? cookieKeyFrom(config.appSecret));
 
-  const accessToken = accessTokenCache(config, (token) => secrets.add(token));
-  const limiter = rateLimiter(config.rateLimit);
-
-  /** One upstream request within the timeout; network failures are 502, timeouts 504. */
-  async function upstream(path: string, init: Omit<RequestInit, 'headers'> & { headers: Record<string, string> }): Promise<Response> {
-    try {
-      return await fetch(`${config.baseUrl}${path}`, { ...init, signal: AbortSignal.timeout(config.upstreamTimeout) });
-    } catch (error) {
-      if ((error as Error).name === 'TimeoutError') throw new Refusal(504, 'upstream-timeout', 'CEC did not answer in time');
-      throw new Refusal(502, 'upstream', 'CEC could not be reached');
-    }
+  /** An upstream call with the gateway credentials; a refusal renews the AccessToken when it may be the cause. */
+  async function withGateway(path: string, init: RequestInit & { headers: Record<string, string> }): Promise<UpstreamAnswer> {
+    const send = (accessToken: string) =>
+      requestCec(config, path, { ...init, headers: { ...init.headers, 'x-app-key': config.appKey, Authorization: `Bearer ${accessToken}` } });
+    const token = await accessTokens.get();
+    const answer = await send(token);
+    if (answer.status !== 401 && answer.status !== 403) return answer;
+    const renewed = await accessTokens.renewAfterRefusal(token);
+    return renewed ? send(renewed) : answer;
   }
 
-  /** An upstream call with the gateway credentials; on 401/403 the AccessToken is renewed and the call retried once. */
-  async function withGateway(path: string, init: Omit<RequestInit, 'headers'> & { headers: Record<string, string> }): Promise<Response> {
-    let token = await accessToken.get();
-    const send = () =>
-      upstream(path, { ...init, headers: { ...init.headers, 'x-app-key': config.appKey, Authorization: `Bearer ${token}` } });
-    let response = await send();
-    if (response.status === 401 || response.status === 403) {
-      token = await accessToken.renew(token);
-      response = await send();
-    }
-    return response;
-  }
-
-  async function issueToken(req: IncomingMessage, res: ServerResponse) {
-    await readJson(req, config.maxBodyBytes);
-    const visitor = await (config.identify ?? anonymousVisitor)(req, res);
+  async function issueToken(req: IncomingMessage, res: ServerResponse): Promise<Answer> {
+    await readJson(req, config.maxBodyBytes, config.bodyTimeout);
+    const visitor = await identify(req, res);
     if (typeof visitor?.userId !== 'string' || !/^.{1,32}$/u.test(visitor.userId)) {
-      throw new Refusal(500, 'identify', 'identify() must return a userId of 1–32 characters');
+      throw new Error('identify() must return a userId of 1–32 characters');
     }
-    const body = {
-      userId: visitor.userId,
-      userName: visitor.userName ?? visitor.userId,
-      channelId: config.channelId,
-      locale: visitor.locale ?? localeOf(req),
-    };
-    const response = await withGateway('/apiaccess/ccmessaging/applyToken', {
+    const answer = await withGateway('/apiaccess/ccmessaging/applyToken', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
+      body: JSON.stringify({
+        userId: visitor.userId,
+        userName: visitor.userName ?? visitor.userId,
+        channelId: config.channelId,
+        locale: visitor.locale ?? localeOf(req),
+      }),
     });
-    const answer = (await response.json().catch(() => undefined)) as { token?: unknown; resultCode?: unknown } | undefined;
-    const token = answer?.token;
+    const { token, resultCode } = answer.json;
     // applyToken answers {token}, {resultCode: "0", token} or {token, resultCode, resultDesc} (cec-api.md §4).
-    if (!response.ok || typeof token !== 'string' || !token || (answer?.resultCode !== undefined && String(answer.resultCode) !== '0')) {
-      throw new Refusal(502, 'upstream', `applyToken failed (HTTP ${response.status})`);
+    if (answer.status !== 200 || !headerSafe(token) || (resultCode !== undefined && String(resultCode) !== '0')) {
+      throw new UpstreamFailure(502, 'applyToken', `refused it (HTTP ${answer.status}, resultCode "${String(resultCode).slice(0, 8)}")`);
     }
-    secrets.add(token);
     const grant: Record<string, unknown> = { token, expiresIn: 3600 };
-    if (config.exposeAccessToken) Object.assign(grant, { appKey: config.appKey, accessToken: await accessToken.get() });
-    return { status: 200, body: JSON.stringify(grant), headers: {} as Record<string, string> };
+    if (config.exposeAccessToken) Object.assign(grant, { appKey: config.appKey, accessToken: await accessTokens.get() });
+    return { status: 200, body: JSON.stringify(grant) };
   }
 
-  async function forward(req: IncomingMessage, operation: string, search: URLSearchParams) {
+  async function forward(req: IncomingMessage, operation: string, search: URLSearchParams): Promise<Answer> {
     const visitorToken = req.headers['ccmessaging-token'];
-    if (typeof visitorToken !== 'string' || !visitorToken || visitorToken.length > 4096) {
-      throw new Refusal(400, 'bad-request', 'the ccmessaging-token header is missing');
-    }
-    secrets.add(visitorToken);
-    const channel = req.method === 'GET' ? search.get('channel') : undefined;
+    if (!headerSafe(visitorToken)) throw new Refusal(400, 'bad-request', 'the ccmessaging-token header is missing or malformed');
+    const method = operations.get(operation)!;
     let body: string | undefined;
-    if (req.method === 'POST') {
-      const json = (await readJson(req, config.maxBodyBytes)) as Record<string, unknown>;
-      body = JSON.stringify(validBody(operation, json));
-    } else if (!channel || !/^[A-Z0-9_]{1,32}$/.test(channel) || [...search.keys()].some((key) => key !== 'channel')) {
-      throw new Refusal(400, 'bad-request', 'channel must be the only query parameter');
+    let query = '';
+    if (method === 'POST') {
+      body = JSON.stringify(validBody(operation, await readJson(req, config.maxBodyBytes, config.bodyTimeout)));
+    } else {
+      const channel = search.get('channel');
+      if (!channel || !/^[A-Z0-9_]{1,32}$/.test(channel) || [...search.keys()].some((key) => key !== 'channel')) {
+        throw new Refusal(400, 'bad-request', 'channel must be the only query parameter');
+      }
+      query = `?channel=${channel}`;
     }
-    const response = await withGateway(
-      `/apiaccess/ccmessaging/v1/${operation}${channel ? `?channel=${channel}` : ''}`,
-      { method: req.method, headers: { 'Content-Type': 'application/json', 'ccmessaging-token': visitorToken }, body },
-    );
-    const headers: Record<string, string> = {};
-    const rotated = response.headers.get('ccmessaging-token');
-    if (rotated) {
-      secrets.add(rotated);
-      headers['ccmessaging-token'] = rotated;
-    }
-    return { status: response.status, body: await response.text(), headers };
+    const answer = await withGateway(`/apiaccess/ccmessaging/v1/${operation}${query}`, {
+      method,
+      headers: { 'Content-Type': 'application/json', 'ccmessaging-token': visitorToken },
+      body,
+    });
+    const rotated = answer.headers.get('ccmessaging-token');
+    return { status: answer.status, body: answer.text, headers: headerSafe(rotated) ? { 'ccmessaging-token': rotated } : {} };
+  }
+
+  /** What `req` asks for, or a refusal; every request under the mount counts against its visitor's limit. */
+  async function handle(req: IncomingMessage, res: ServerResponse, url: URL, originAllowed: boolean): Promise<Answer> {
+    const operation = url.pathname.startsWith(`${mount}/v1/`) ? url.pathname.slice(`${mount}/v1/`.length) : '';
+    const route = url.pathname === `${mount}/token` ? 'token' : operations.has(operation) ? operation : undefined;
+    const method = route === 'token' ? 'POST' : route && operations.get(route);
+    const costly = req.method === method && (route === 'token' || route === 'createClickToCall');
+    await limit(costly ? 'call' : 'poll', req);
+    if (req.headers.origin !== undefined && !originAllowed) throw new Refusal(403, 'origin', 'this origin is not allowed');
+    if (!route || (req.method !== method && req.method !== 'OPTIONS')) throw new Refusal(404, 'not-found', 'not found');
+    if (req.method !== 'POST' && declaresBody(req)) throw new Refusal(400, 'bad-request', `${req.method} requests take no body`);
+    if (req.method === 'OPTIONS') return { status: 204, body: '', headers: preflight };
+    return route === 'token' ? issueToken(req, res) : forward(req, route, url.searchParams);
   }
 
   return (req, res, next) => {
-    const url = new URL(req.url ?? '/', 'http://service.invalid');
-    if (url.pathname !== `${mount}/token` && !url.pathname.startsWith(`${mount}/`)) {
+    const url = requestPath(req);
+    if (!url || (url.pathname !== `${mount}/token` && !url.pathname.startsWith(`${mount}/`))) {
       if (next) return next();
-      return void send(res, 404, { error: 'not-found', message: 'not found' });
+      const refusal = url ? new Refusal(404, 'not-found', 'not found') : new Refusal(400, 'bad-request', 'the request target is not a path');
+      return writeAnswer(req, res, refusalAnswer(refusal));
     }
     const started = Date.now();
     const origin = req.headers.origin;
-    const corsHeaders = origin && originAllowed(origin, req, config.allowedOrigins) ? cors(origin) : undefined;
-    const operation = url.pathname.slice(mount.length + '/v1/'.length);
-    const route = url.pathname === `${mount}/token` ? 'token' : url.pathname.startsWith(`${mount}/v1/`) && operations[operation] ? operation : undefined;
-    handle()
-      .catch((error: unknown) => {
-        if (error instanceof Refusal) return { status: error.status, body: JSON.stringify({ error: error.code, message: error.message }), headers: error.headers };
-        log('error', `unexpected failure: ${(error as Error)?.message}`);
-        return { status: 500, body: JSON.stringify({ error: 'internal', message: 'internal error' }), headers: {} };
+    const originAllowed = typeof origin === 'string' && config.origins.has(origin);
+    const corsHeaders: Record<string, string> = originAllowed ? cors(origin) : { Vary: 'Origin' };
+    handle(req, res, url, originAllowed)
+      .catch((error: unknown): Answer & { detail?: string } => {
+        if (error instanceof Refusal) return { ...refusalAnswer(error), detail: error.detail };
+        return { ...refusalAnswer(new Refusal(500, 'internal', 'internal error')), detail: `unexpected failure: ${(error as Error)?.message}` };
       })
-      .then(({ status, body, headers }) => {
-        res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...corsHeaders, ...headers });
-        res.end(body);
-        log(status >= 500 ? 'error' : 'info', `${req.method} ${url.pathname} ${status} ${Date.now() - started} ms`);
-      });
-
-    async function handle(): Promise<{ status: number; body: string; headers: Record<string, string> }> {
-      if (origin && !corsHeaders) {
-        throw new Refusal(403, 'origin', `origin ${origin} is not allowed`);
-      }
-      const method = route === 'token' ? 'POST' : route && operations[route];
-      if (!route || (req.method !== method && req.method !== 'OPTIONS')) throw new Refusal(404, 'not-found', 'not found');
-      if (req.method === 'OPTIONS') return { status: 204, body: '', headers: preflight };
-      if (route === 'token' || route === 'createClickToCall') {
-        const wait = limiter(clientOf(req));
-        if (wait) throw new Refusal(429, 'rate-limited', 'too many requests', { 'Retry-After': String(wait) });
-      }
-      return route === 'token' ? issueToken(req, res) : forward(req, route, url.searchParams);
-    }
+      .then((answer: Answer & { detail?: string }) => {
+        writeAnswer(req, res, { ...answer, headers: { ...corsHeaders, ...answer.headers } });
+        const line = `${req.method} ${url.pathname.slice(0, 200)} ${answer.status} ${Date.now() - started} ms`;
+        log(answer.status >= 500 ? 'error' : 'info', answer.detail ? `${line} (${answer.detail})` : line);
+      })
+      .catch(() => res.destroy()); // a throwing logger must not leave the request hanging
   };
 }
 
-type Config = Required<Omit<TokenServiceOptions, 'identify' | 'domain'>> & Pick<TokenServiceOptions, 'identify'>;
-
-/** Checks the options at start-up: a missing or unsafe setting throws with a message that says what to set. */
-function readOptions(options: TokenServiceOptions): Config {
-  const missing = (['appKey', 'appSecret', 'channelId'] as const).filter((key) => !options[key]);
-  if (!options.domain && !options.baseUrl) missing.push('domain' as never);
-  if (missing.length) throw new Error(`click-to-call server: missing ${missing.join(', ')}`);
-  const baseUrl = (options.baseUrl ?? `https://${options.domain}`).replace(/\/+$/, '');
-  let url: URL;
+/** The request's path and query, or `undefined` for anything but an origin-form target (`/…`). */
+function requestPath(req: IncomingMessage): URL | undefined {
+  if (!req.url?.startsWith('/')) return undefined;
   try {
-    url = new URL(baseUrl);
+    // Prefixed, not resolved against a base: `//host` would otherwise be read as another host.
+    return new URL(`http://service.invalid${req.url}`);
   } catch {
-    throw new Error(`click-to-call server: ${baseUrl} is not a URL`);
+    return undefined;
   }
-  const loopback = url.protocol === 'http:' && (url.hostname === '127.0.0.1' || url.hostname === 'localhost');
-  if (url.protocol !== 'https:' && !loopback) throw new Error('click-to-call server: the CEC URL must be https (http only on 127.0.0.1)');
-  const number = (value: number | undefined, fallback: number, name: string, max = Infinity) => {
-    if (value === undefined) return fallback;
-    if (!Number.isFinite(value) || value <= 0 || value > max) throw new Error(`click-to-call server: ${name} must be a number from 1 to ${max}`);
-    return value;
-  };
-  return {
-    ...options,
-    baseUrl,
-    allowedOrigins: options.allowedOrigins ?? [],
-    rateLimit: number(options.rateLimit, 20, 'rateLimit'),
-    mount: (options.mount ?? '/apiaccess/ccmessaging').replace(/\/+$/, ''),
-    accessTokenLifetime: number(options.accessTokenLifetime, 3600, 'accessTokenLifetime', 3600),
-    upstreamTimeout: number(options.upstreamTimeout, 10_000, 'upstreamTimeout'),
-    maxBodyBytes: number(options.maxBodyBytes, 4096, 'maxBodyBytes'),
-    exposeAccessToken: options.exposeAccessToken ?? false,
-    logger: options.logger ?? console,
-  };
-}
-
-/** The AccessToken: cached until shortly before it expires, one tokenByAkSk at a time however many ask. */
-function accessTokenCache(config: Config, remember: (token: string) => void) {
-  let current: { token: string; until: number } | undefined;
-  let pending: Promise<string> | undefined;
-  const fetchToken = async () => {
-    const response = await fetch(`${config.baseUrl}/apigovernance/api/oauth/tokenByAkSk`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'X-Token-Expire': String(config.accessTokenLifetime) },
-      body: JSON.stringify({ app_key: config.appKey, app_secret: config.appSecret }),
-      signal: AbortSignal.timeout(config.upstreamTimeout),
-    }).catch((error: Error) => {
-      throw error.name === 'TimeoutError'
-        ? new Refusal(504, 'upstream-timeout', 'CEC did not answer in time')
-        : new Refusal(502, 'upstream', 'CEC could not be reached');
-    });
-    const answer = (await response.json().catch(() => undefined)) as { AccessToken?: unknown; Expires?: unknown } | undefined;
-    if (!response.ok || typeof answer?.AccessToken !== 'string') {
-      throw new Refusal(502, 'upstream', `tokenByAkSk failed (HTTP ${response.status}): check the app key and secret`);
-    }
-    remember(answer.AccessToken);
-    const lifetime = Number(answer.Expires) || config.accessTokenLifetime;
-    current = { token: answer.AccessToken, until: Date.now() + (lifetime - Math.min(ACCESS_TOKEN_MARGIN_S, lifetime / 5)) * 1000 };
-    return answer.AccessToken;
-  };
-  const load = () => (pending ??= fetchToken().finally(() => (pending = undefined)));
-  return {
-    get: () => (current && Date.now() < current.until ? Promise.resolve(current.token) : load()),
-    /** CEC refused `stale`: renew it, unless another request already did. */
-    renew: (stale: string) => {
-      if (current?.token === stale) current = undefined;
-      return current ? Promise.resolve(current.token) : load();
-    },
-  };
-}
-
-/** A sliding one-minute window per client; answers the seconds to wait, or 0. */
-function rateLimiter(perMinute: number) {
-  const hits = new Map<string, number[]>();
-  return (client: string): number => {
-    const now = Date.now();
-    const recent = (hits.get(client) ?? []).filter((at) => now - at < 60_000);
-    if (recent.length >= perMinute) return Math.ceil((recent[0] + 60_000 - now) / 1000);
-    recent.push(now);
-    hits.set(client, recent);
-    if (hits.size > 10_000) hits.delete(hits.keys().next().value!); // bounded memory under a flood of clients
-    return 0;
-  };
-}
-
-function clientOf(req: IncomingMessage): string {
-  return req.socket.remoteAddress ?? 'unknown';
-}
-
-/** The body as JSON (an empty body is `{}`); over `max` bytes is 413, anything but a JSON object 400. */
-async function readJson(req: IncomingMessage, max: number): Promise<unknown> {
-  if (Number(req.headers['content-length'] ?? 0) > max) throw new Refusal(413, 'too-large', `bodies are limited to ${max} bytes`);
-  let size = 0;
-  const chunks: Buffer[] = [];
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > max) throw new Refusal(413, 'too-large', `bodies are limited to ${max} bytes`);
-    chunks.push(chunk);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
-  if (!text) return {};
-  try {
-    const json: unknown = JSON.parse(text);
-    if (typeof json === 'object' && json !== null && !Array.isArray(json)) return json;
-  } catch {
-    // reported below
-  }
-  throw new Refusal(400, 'bad-request', 'the body must be a JSON object');
 }
 
 /** Only what CEC documents goes upstream: `{channel, mediaAbility}` for create, `{channel}` for drop. */
@@ -316,11 +154,6 @@ function validBody(operation: string, json: Record<string, unknown>) {
   if (operation === 'dropClickToCall') return { channel };
   if (mediaAbility !== '0' && mediaAbility !== '1') throw new Refusal(400, 'bad-request', 'mediaAbility must be "0" or "1"');
   return { channel, mediaAbility };
-}
-
-function originAllowed(origin: string, req: IncomingMessage, allowed: readonly string[]): boolean {
-  const host = req.headers['x-forwarded-host'] ?? req.headers.host;
-  return allowed.includes(origin) || [`http://${host}`, `https://${host}`].includes(origin);
 }
 
 function cors(origin: string): Record<string, string> {
@@ -338,21 +171,8 @@ const preflight = {
   'Access-Control-Max-Age': '600',
 };
 
-/** A random anonymous id per browser, kept in an HttpOnly, Secure, SameSite cookie. */
-function anonymousVisitor(req: IncomingMessage, res: ServerResponse): Visitor {
-  const existing = /(?:^|;\s*)ctc_visitor=([a-f0-9]{32})(?:;|$)/.exec(req.headers.cookie ?? '')?.[1];
-  if (existing) return { userId: existing };
-  const userId = randomBytes(16).toString('hex');
-  res.setHeader('Set-Cookie', `${COOKIE}=${userId}; Path=/; Max-Age=31536000; HttpOnly; Secure; SameSite=Lax`);
-  return { userId };
-}
-
 /** The first language of Accept-Language in CEC's form (`en`, `zh_CN`), else `en`. */
 function localeOf(req: IncomingMessage): string {
   const first = /^([a-z]{2})(?:-([A-Z]{2}))?/.exec(req.headers['accept-language'] ?? '');
   return first ? (first[2] ? `${first[1]}_${first[2]}` : first[1]) : 'en';
-}
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
 }

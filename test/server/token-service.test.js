@@ -1,53 +1,27 @@
-// The token service (dist/server, built by `npm test`) over real HTTP on 127.0.0.1, against the simulated CEC.
+// The token service (dist/server, built by `npm test`) over real HTTP on 127.0.0.1, against the simulated CEC:
+// what it does for a well-behaved site. Hostile traffic is in hostile.test.js.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { createServer } from 'node:http';
-import { createTokenService } from '../../dist/server/token-service.js';
-import { loadMocks, startUpstream } from './upstream.js';
+import { createTokenService } from '../../dist/server/index.js';
+import * as harness from './harness.js';
+import { advanceClock, answered, closeAll, logged, MOUNT, post, PUBLIC_ORIGIN, track } from './harness.js';
+import { loadMocks, startUpstream as startUpstreamOn } from './upstream.js';
 
 const mocks = await loadMocks();
-const { appKey, appSecret } = mocks.upstreamCredentials;
-
-/** Every log line and every response the tests saw: scanned for secrets at the end. */
-const logged = [];
-const answered = [];
-const logger = Object.fromEntries(['info', 'warn', 'error'].map((level) => [level, (line) => logged.push(`${level} ${line}`)]));
-
-const servers = [];
-after(() => Promise.all(servers.map((server) => server.close())));
-
-/** A token service on 127.0.0.1 in front of `upstream`, and a fetch to it that records what it answers. */
-async function startService(upstream, options = {}) {
-  const handler = createTokenService({ baseUrl: upstream.url, appKey, appSecret, channelId: 'web-1', logger, ...options });
-  const server = createServer((req, res) => handler(req, res));
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  servers.push({ close: () => new Promise((resolve) => server.close(resolve)) });
-  const base = `http://127.0.0.1:${server.address().port}`;
-  const call = async (path, init = {}) => {
-    const response = await fetch(`${base}${path}`, init);
-    const text = await response.text();
-    answered.push(`${[...response.headers].join('\n')}\n${text}`);
-    return { status: response.status, headers: response.headers, text, json: () => JSON.parse(text) };
-  };
-  const token = async (headers = {}) => (await call('/apiaccess/ccmessaging/token', { method: 'POST', headers, body: '{}' })).json().token;
-  return { base, call, token };
-}
-
-const post = (body, headers = {}) => ({
-  method: 'POST',
-  headers: { 'Content-Type': 'application/json', ...headers },
-  body: typeof body === 'string' ? body : JSON.stringify(body),
-});
+const credentials = mocks.upstreamCredentials;
+const { appSecret } = credentials;
+const startService = (upstream, options) => harness.startService(upstream, credentials, options);
+const startUpstream = async (...args) => track(await startUpstreamOn(mocks, ...args));
+after(closeAll);
 
 let upstream;
 before(async () => {
-  upstream = await startUpstream(mocks, { queueMs: 0 });
-  servers.push(upstream);
+  upstream = await startUpstream({ queueMs: 0 });
 });
 
 describe('POST /token', () => {
-  it('answers {token, expiresIn} and gives the browser an anonymous HttpOnly, Secure, SameSite cookie', async () => {
+  it('answers {token, expiresIn} and gives the browser a signed anonymous HttpOnly, Secure, SameSite cookie', async () => {
     const { call } = await startService(upstream);
     const answer = await call('/apiaccess/ccmessaging/token', post({ context: { page: '/' } }));
     assert.equal(answer.status, 200);
@@ -55,13 +29,25 @@ describe('POST /token', () => {
     assert.match(grant.token, /^sim-/);
     assert.equal(grant.expiresIn, 3600);
     assert.deepEqual(Object.keys(grant).sort(), ['expiresIn', 'token']);
-    assert.match(answer.headers.get('set-cookie'), /^ctc_visitor=[a-f0-9]{32}; Path=\/; Max-Age=\d+; HttpOnly; Secure; SameSite=Lax$/);
+    assert.match(answer.headers.get('set-cookie'), /^ctc_visitor=[a-f0-9]{32}\.[\w-]{43}; Path=\/; Max-Age=\d+; HttpOnly; Secure; SameSite=Lax$/);
     assert.equal(answer.headers.get('cache-control'), 'no-store');
+    assert.equal(answer.headers.get('x-content-type-options'), 'nosniff');
+  });
+
+  it('keeps the visitor\'s id while the browser sends its cookie back', async () => {
+    const fresh = await startUpstream();
+    const { call } = await startService(fresh);
+    const first = await call(`${MOUNT}/token`, post({}));
+    const cookie = first.headers.get('set-cookie').split(';')[0];
+    const again = await call(`${MOUNT}/token`, post({}, { Cookie: cookie }));
+    assert.equal(again.status, 200);
+    assert.equal(again.headers.get('set-cookie'), null);
+    const userIds = fresh.received.filter((r) => r.url.endsWith('/applyToken')).map((r) => JSON.parse(r.body).userId);
+    assert.deepEqual(userIds, [cookie.slice('ctc_visitor='.length, 'ctc_visitor='.length + 32), userIds[0]]);
   });
 
   it('makes exactly one tokenByAkSk for 100 concurrent requests', async () => {
-    const fresh = await startUpstream(mocks);
-    servers.push(fresh);
+    const fresh = await startUpstream();
     const { token } = await startService(fresh, { rateLimit: 1000 });
     const tokens = await Promise.all(Array.from({ length: 100 }, () => token()));
     assert.equal(new Set(tokens).size, 100);
@@ -70,8 +56,7 @@ describe('POST /token', () => {
   });
 
   it('renews the AccessToken exactly once when it expires', async () => {
-    const fresh = await startUpstream(mocks);
-    servers.push(fresh);
+    const fresh = await startUpstream();
     const { token } = await startService(fresh, { rateLimit: 1000, accessTokenLifetime: 1 });
     await token();
     await new Promise((resolve) => setTimeout(resolve, 900)); // past four fifths of its one second
@@ -79,13 +64,17 @@ describe('POST /token', () => {
     assert.equal(fresh.stats.tokenByAkSk, 2);
   });
 
-  it('renews the AccessToken once and retries once when CEC refuses it', async () => {
-    const fresh = await startUpstream(mocks);
-    servers.push(fresh);
+  it('renews the AccessToken once and retries once when CEC refuses one older than 30 s', async () => {
+    const fresh = await startUpstream();
     const { token } = await startService(fresh);
     await token();
     fresh.expireAccessTokens();
-    assert.match(await token(), /^sim-/);
+    const restore = advanceClock(31_000);
+    try {
+      assert.match(await token(), /^sim-/);
+    } finally {
+      restore();
+    }
     assert.equal(fresh.stats.tokenByAkSk, 2);
     assert.equal(fresh.stats.applyToken, 3);
   });
@@ -93,7 +82,7 @@ describe('POST /token', () => {
   it('hands out the AccessToken only with exposeAccessToken, and warns about it', async () => {
     const { call } = await startService(upstream, { exposeAccessToken: true });
     const grant = (await call('/apiaccess/ccmessaging/token', post({}))).json();
-    assert.equal(grant.appKey, appKey);
+    assert.equal(grant.appKey, credentials.appKey);
     assert.match(grant.accessToken, /^sim-access-/);
     assert.ok(logged.some((line) => line.startsWith('warn') && line.includes('exposeAccessToken')));
     answered.pop(); // this answer carries the AccessToken on purpose
@@ -127,8 +116,7 @@ describe('the CEC proxy', () => {
   });
 
   it('passes back a ccmessaging-token CEC rotated', async () => {
-    const rotating = await startUpstream(mocks, { rotateTokens: true });
-    servers.push(rotating);
+    const rotating = await startUpstream({ rotateTokens: true });
     const { call, token } = await startService(rotating);
     const answer = await call('/apiaccess/ccmessaging/v1/getClickToCallEvents?channel=WEB', { headers: { 'ccmessaging-token': await token() } });
     assert.equal(answer.status, 200);
@@ -161,21 +149,21 @@ describe('the CEC proxy', () => {
 
 describe('safety', () => {
   it('answers CORS only for allowed origins and refuses others with 403', async () => {
-    const { base, call } = await startService(upstream, { allowedOrigins: ['https://shop.example'] });
-    const allowed = await call('/apiaccess/ccmessaging/token', post({}, { Origin: 'https://shop.example' }));
+    const { call } = await startService(upstream, { allowedOrigins: ['https://partner.example'] });
+    const allowed = await call('/apiaccess/ccmessaging/token', post({}, { Origin: 'https://partner.example' }));
     assert.equal(allowed.status, 200);
-    assert.equal(allowed.headers.get('access-control-allow-origin'), 'https://shop.example');
+    assert.equal(allowed.headers.get('access-control-allow-origin'), 'https://partner.example');
     assert.equal(allowed.headers.get('access-control-expose-headers'), 'ccmessaging-token');
     const preflight = await call('/apiaccess/ccmessaging/v1/createClickToCall', {
       method: 'OPTIONS',
-      headers: { Origin: 'https://shop.example', 'Access-Control-Request-Method': 'POST' },
+      headers: { Origin: 'https://partner.example', 'Access-Control-Request-Method': 'POST' },
     });
     assert.equal(preflight.status, 204);
     assert.match(preflight.headers.get('access-control-allow-headers'), /ccmessaging-token/);
     const stranger = await call('/apiaccess/ccmessaging/token', post({}, { Origin: 'https://evil.example' }));
     assert.equal(stranger.status, 403);
     assert.equal(stranger.headers.get('access-control-allow-origin'), null);
-    const sameOrigin = await call('/apiaccess/ccmessaging/token', post({}, { Origin: base }));
+    const sameOrigin = await call('/apiaccess/ccmessaging/token', post({}, { Origin: PUBLIC_ORIGIN }));
     assert.equal(sameOrigin.status, 200);
   });
 
@@ -191,7 +179,7 @@ describe('safety', () => {
     const create = await call('/apiaccess/ccmessaging/v1/createClickToCall', post({ channel: 'WEB', mediaAbility: '0' }, { 'ccmessaging-token': visitorToken }));
     assert.equal(create.status, 429);
     const check = await call('/apiaccess/ccmessaging/v1/checkClickToCallSupport?channel=WEB', { headers: { 'ccmessaging-token': visitorToken } });
-    assert.equal(check.status, 200, 'polling is not limited');
+    assert.equal(check.status, 200, 'polling has its own, higher limit');
   });
 
   it('refuses bodies over the cap with 413', async () => {
@@ -218,27 +206,25 @@ describe('safety', () => {
   }
 
   it('answers 504 when CEC is too slow and 502 when it cannot be reached', async () => {
-    const slow = await startUpstream(mocks, {}, { delayMs: 300 });
-    servers.push(slow);
+    const slow = await startUpstream({}, { delayMs: 300 });
     const timedOut = await (await startService(slow, { upstreamTimeout: 100 })).call('/apiaccess/ccmessaging/token', post({}));
     assert.equal(timedOut.status, 504);
     assert.equal(timedOut.json().error, 'upstream-timeout');
     const gone = await startService({ url: 'http://127.0.0.1:1' });
     const unreachable = await gone.call('/apiaccess/ccmessaging/token', post({}));
     assert.equal(unreachable.status, 502);
-    assert.equal(unreachable.json().error, 'upstream');
+    assert.deepEqual(unreachable.json(), { error: 'upstream', message: 'CEC is unavailable' });
   });
 
   it('fails fast on missing or unsafe configuration', () => {
+    const valid = { ...credentials, domain: 'cec.example', channelId: 'c', publicOrigin: PUBLIC_ORIGIN };
     assert.throws(() => createTokenService({}), /missing appKey, appSecret, channelId, domain/);
-    assert.throws(
-      () => createTokenService({ baseUrl: 'http://cec.example', appKey, appSecret, channelId: 'c' }),
-      /must be https/,
-    );
-    assert.throws(() => createTokenService({ domain: 'd', appKey, appSecret, channelId: 'c', rateLimit: -1 }), /rateLimit/);
+    assert.throws(() => createTokenService({ ...valid, baseUrl: 'http://cec.example' }), /must be https/);
+    assert.throws(() => createTokenService({ ...valid, rateLimit: -1 }), /rateLimit/);
+    assert.throws(() => createTokenService({ ...valid, publicOrigin: undefined }), /set publicOrigin .* or allowedOrigins/);
     const cli = spawnSync(process.execPath, ['dist/server/cli.js'], { env: { PATH: process.env.PATH }, encoding: 'utf8' });
     assert.equal(cli.status, 1);
-    assert.match(cli.stderr, /missing appKey/);
+    assert.equal(cli.stderr, 'click-to-call server: missing CEC_APP_KEY, CEC_APP_SECRET, CEC_CHANNEL_ID, CEC_DOMAIN\n');
   });
 
   it('never logs or answers the secret or the AccessToken, and never logs a visitor token', () => {

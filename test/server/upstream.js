@@ -16,14 +16,20 @@ export async function loadMocks() {
 
 /**
  * Serves `simulatedCecUpstream(script)` on 127.0.0.1. `delayMs` adds latency to every answer (for the
- * benchmark). Returns its URL, the upstream's call counts, and `close()`.
+ * benchmark). Returns its URL, the upstream's call counts, every request it `received` (method, url, headers,
+ * body), `misbehave(answer)` — from then on `answer(req, res)` may answer instead of the simulation (it
+ * returns true when it did) — and `close()`.
  */
 export async function startUpstream(mocks, script = {}, { delayMs = 0 } = {}) {
   let upstream = mocks.simulatedCecUpstream(script);
+  let misbehaviour;
+  const received = [];
   const server = createServer(async (req, res) => {
     const chunks = [];
     for await (const chunk of req) chunks.push(chunk);
     const body = Buffer.concat(chunks);
+    received.push({ method: req.method, url: req.url, headers: req.headers, body: body.toString('utf8') });
+    if (misbehaviour && (await misbehaviour(req, res))) return;
     const request = new Request(`http://${req.headers.host}${req.url}`, {
       method: req.method,
       headers: Object.entries(req.headers).filter(([, value]) => typeof value === 'string'),
@@ -41,9 +47,16 @@ export async function startUpstream(mocks, script = {}, { delayMs = 0 } = {}) {
     get stats() {
       return upstream.stats;
     },
+    received,
+    /** How many requests reached `path` (e.g. `/apigovernance/api/oauth/tokenByAkSk`). */
+    count: (path) => received.filter((request) => request.url.split('?')[0] === path).length,
+    misbehave: (answer) => (misbehaviour = answer),
     expireAccessTokens: () => upstream.expireAccessTokens(),
     /** A fresh simulated CEC playing `next`. */
     play: (next) => (upstream = mocks.simulatedCecUpstream(next)),
-    close: () => new Promise((resolve) => server.close(resolve)),
+    close: () => {
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(resolve));
+    },
   };
 }

@@ -1,0 +1,42 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { answerClientError, Refusal, refusalAnswer, writeAnswer, writeRawAnswer } from './http.js';
+import type { TokenServiceOptions } from './options.js';
+import { createTokenService } from './token-service.js';
+
+export interface ConnectionLimits {
+  /** Milliseconds a client has to send the request headers. Default 10000. */
+  readonly headersTimeout?: number;
+  /** Milliseconds a client has to send the whole request. Default 30000. */
+  readonly requestTimeout?: number;
+}
+
+/**
+ * The token service on its own `node:http` server, with what a public server needs: headers within 10 s, the
+ * whole request within 30 s, and a JSON answer for every request — those Node cannot parse, CONNECT, an
+ * unknown `Expect` and a missing `Host` included, where Node would write a bare status line or nothing.
+ * Call `listen()` on it.
+ */
+export function createTokenServer(options: TokenServiceOptions & ConnectionLimits): Server {
+  const { headersTimeout = 10_000, requestTimeout = 30_000, ...serviceOptions } = options;
+  const handler = createTokenService({ bodyTimeout: requestTimeout, ...serviceOptions });
+  const refuse = (req: IncomingMessage, res: ServerResponse, refusal: Refusal) => writeAnswer(req, res, refusalAnswer(refusal));
+  const server = createServer(
+    {
+      headersTimeout,
+      requestTimeout,
+      // Node checks both timeouts on this interval (30 s by default, which would triple the header allowance).
+      connectionsCheckingInterval: Math.min(1_000, headersTimeout / 2),
+      // Checked below, so that its refusal is JSON too.
+      requireHostHeader: false,
+    },
+    (req, res) =>
+      req.headers.host === undefined && req.httpVersion === '1.1'
+        ? refuse(req, res, new Refusal(400, 'bad-request', 'the Host header is missing'))
+        : handler(req, res),
+  );
+  server.on('clientError', answerClientError);
+  server.on('checkExpectation', (req, res) => refuse(req, res, new Refusal(417, 'expectation-failed', 'only Expect: 100-continue is understood')));
+  server.on('connect', (_req: IncomingMessage, socket: Socket) => writeRawAnswer(socket, 405, 'method-not-allowed', 'this is not a proxy'));
+  return server;
+}

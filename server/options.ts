@@ -1,0 +1,167 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import proxyaddr from 'proxy-addr';
+
+/** Who the visitor is, for applyToken. */
+export interface Visitor {
+  /** 1–32 characters, stable for one visitor. */
+  readonly userId: string;
+  readonly userName?: string;
+  /** `en`, `zh`, `en_US`…; default from the request's Accept-Language, else `en`. */
+  readonly locale?: string;
+}
+
+/** Which proxies may tell the client's address in `X-Forwarded-For`, as Express's `trust proxy` setting. */
+export type TrustProxy = false | number | string | readonly string[];
+
+export interface TokenServiceOptions {
+  /** CEC's domain, e.g. `service.besclouds.com`; upstream is `https://<domain>` unless `baseUrl` is set. */
+  readonly domain?: string;
+  /** Upstream origin. Must be https, except `http://127.0.0.1:…`/`http://localhost:…` (tests). */
+  readonly baseUrl?: string;
+  readonly appKey: string;
+  readonly appSecret: string;
+  /** The WEB channel's "Configuration ID". */
+  readonly channelId: string;
+  /** The site's own origin, e.g. `https://shop.example`: browsers send it on same-origin POSTs. */
+  readonly publicOrigin?: string;
+  /** Other origins allowed to call cross-origin (CORS). */
+  readonly allowedOrigins?: readonly string[];
+  /** Requests per minute per visitor for `/token` and `createClickToCall`. Default 20. */
+  readonly rateLimit?: number;
+  /** Requests per minute per visitor for everything else (polling, support check, drop). Default 300. */
+  readonly rateLimitPoll?: number;
+  /**
+   * Whose `X-Forwarded-For` tells the visitor's address: `false` (default: the connection's address), a hop
+   * count, or addresses/CIDRs (`loopback`, `uniquelocal`, `10.0.0.1`, `10.0.0.0/8`…) — Express's semantics.
+   */
+  readonly trustProxy?: TrustProxy;
+  /** Key that signs the anonymous visitor cookie (≥ 32 characters). Default: derived from the app secret. */
+  readonly visitorCookieKey?: string;
+  /** Where the service answers. Default `/apiaccess/ccmessaging`, the element's default `api-base`. */
+  readonly mount?: string;
+  /** The visitor behind a request. Default: a random anonymous id kept in a signed HttpOnly, Secure, SameSite cookie. */
+  readonly identify?: (req: IncomingMessage, res: ServerResponse) => Visitor | Promise<Visitor>;
+  /** AccessToken lifetime asked of tokenByAkSk, in seconds (≤ 3600). Default 3600. */
+  readonly accessTokenLifetime?: number;
+  /** Milliseconds allowed per upstream request, its body included. Default 10000. */
+  readonly upstreamTimeout?: number;
+  /** Largest request body accepted, in bytes. Default 4096. */
+  readonly maxBodyBytes?: number;
+  /** Milliseconds allowed to receive a request body. Default 30000. */
+  readonly bodyTimeout?: number;
+  /** Also hand the browser `appKey` and `accessToken`, for sites that call CEC directly. Logs a warning. */
+  readonly exposeAccessToken?: boolean;
+  /** Where log lines go; they never contain the secret or a token. Default `console`. */
+  readonly logger?: Pick<Console, 'info' | 'warn' | 'error'>;
+}
+
+export interface Config {
+  readonly baseUrl: string;
+  readonly appKey: string;
+  readonly appSecret: string;
+  readonly channelId: string;
+  /** The public origin and the allowed ones. */
+  readonly origins: ReadonlySet<string>;
+  readonly rateLimit: number;
+  readonly rateLimitPoll: number;
+  readonly trustProxy: (address: string, hop: number) => boolean;
+  readonly visitorCookieKey: string | undefined;
+  readonly mount: string;
+  readonly identify: TokenServiceOptions['identify'];
+  readonly accessTokenLifetime: number;
+  readonly upstreamTimeout: number;
+  readonly maxBodyBytes: number;
+  readonly bodyTimeout: number;
+  readonly exposeAccessToken: boolean;
+  readonly logger: Pick<Console, 'info' | 'warn' | 'error'>;
+}
+
+const fail = (message: string): never => {
+  throw new Error(`click-to-call server: ${message}`);
+};
+
+/**
+ * An origin exactly as browsers send it (`https://shop.example`, `http://localhost:5173`): anything else —
+ * `*`, a path, a trailing slash, no scheme, upper case — stops start-up with a message naming `name`.
+ */
+export function readOrigin(value: string, name: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    // reported below
+  }
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.origin !== value) {
+    const hint = url && (url.protocol === 'https:' || url.protocol === 'http:') ? ` (write ${url.origin})` : '';
+    fail(`${name}: "${value}" is not an origin such as https://shop.example${hint}`);
+  }
+  return value;
+}
+
+/** A `trust proxy` setting as a function of (address, hop), or a message naming `name`. */
+export function readTrustProxy(value: TrustProxy | undefined, name: string): (address: string, hop: number) => boolean {
+  if (value === undefined || value === false) return () => false;
+  if (typeof value === 'number') {
+    if (!Number.isInteger(value) || value < 0) fail(`${name} must be false, a hop count or a list of addresses`);
+    return (_address, hop) => hop < value;
+  }
+  const list = typeof value === 'string' ? value.split(',').map((entry) => entry.trim()).filter(Boolean) : [...value];
+  try {
+    return proxyaddr.compile(list);
+  } catch (error) {
+    return fail(`${name}: ${(error as Error).message}`);
+  }
+}
+
+/** Checks the options at start-up: a missing or unsafe setting throws with a message that says what to set. */
+export function readOptions(options: TokenServiceOptions): Config {
+  const missing = (['appKey', 'appSecret', 'channelId'] as const).filter((key) => !options[key]);
+  if (!options.domain && !options.baseUrl) missing.push('domain' as never);
+  if (missing.length) fail(`missing ${missing.join(', ')}`);
+  const baseUrl = (options.baseUrl ?? `https://${options.domain}`).replace(/\/+$/, '');
+  let url: URL | undefined;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    // Not echoed: a mistyped URL may hold credentials.
+    fail(options.baseUrl ? 'baseUrl is not a URL' : 'domain is not a host name such as service.besclouds.com');
+  }
+  if (options.domain && !options.baseUrl && url!.host !== options.domain.toLowerCase()) {
+    fail('domain is not a host name such as service.besclouds.com');
+  }
+  const loopback = url!.protocol === 'http:' && (url!.hostname === '127.0.0.1' || url!.hostname === 'localhost');
+  if (url!.protocol !== 'https:' && !loopback) fail('the CEC URL must be https (http only on 127.0.0.1)');
+  if (url!.username || url!.password) fail('the CEC URL must not contain credentials');
+
+  const integer = (value: number | undefined, fallback: number, name: string, max = Number.MAX_SAFE_INTEGER) => {
+    if (value === undefined) return fallback;
+    if (!Number.isInteger(value) || value <= 0 || value > max) fail(`${name} must be a whole number from 1 to ${max}`);
+    return value;
+  };
+  const origins = new Set((options.allowedOrigins ?? []).map((origin) => readOrigin(origin, 'allowedOrigins')));
+  if (options.publicOrigin !== undefined) origins.add(readOrigin(options.publicOrigin, 'publicOrigin'));
+  // Browsers send Origin on every POST, same-origin ones included: with no origin configured, none would pass.
+  if (!origins.size) fail('set publicOrigin (the site\'s own origin, e.g. https://shop.example) or allowedOrigins');
+  if (options.visitorCookieKey !== undefined && options.visitorCookieKey.length < 32) {
+    fail('visitorCookieKey must be at least 32 characters');
+  }
+  return {
+    baseUrl,
+    appKey: options.appKey,
+    appSecret: options.appSecret,
+    channelId: options.channelId,
+    origins,
+    rateLimit: integer(options.rateLimit, 20, 'rateLimit'),
+    rateLimitPoll: integer(options.rateLimitPoll, 300, 'rateLimitPoll'),
+    trustProxy: readTrustProxy(options.trustProxy, 'trustProxy'),
+    visitorCookieKey: options.visitorCookieKey,
+    mount: (options.mount ?? '/apiaccess/ccmessaging').replace(/\/+$/, ''),
+    identify: options.identify,
+    accessTokenLifetime: integer(options.accessTokenLifetime, 3600, 'accessTokenLifetime', 3600),
+    upstreamTimeout: integer(options.upstreamTimeout, 10_000, 'upstreamTimeout'),
+    maxBodyBytes: integer(options.maxBodyBytes, 4096, 'maxBodyBytes'),
+    bodyTimeout: integer(options.bodyTimeout, 30_000, 'bodyTimeout'),
+    exposeAccessToken: options.exposeAccessToken ?? false,
+    logger: options.logger ?? console,
+  };
+}
