@@ -17,7 +17,8 @@ interface Held {
 /**
  * The gateway's AccessToken: one tokenByAkSk at a time however many requests wait, cached until shortly
  * before it expires, failures backed off for every waiter alike. CEC's 401/403 cannot tell a refused
- * AccessToken from a refused (or forged) visitor token, so a refusal renews at most once per 30 s.
+ * AccessToken from a refused (or forged) visitor token, so a refusal renews at most once per 30 s, and the
+ * held token stays in use until a new one has arrived.
  */
 export class AccessTokens {
   #current: Held | undefined;
@@ -47,15 +48,13 @@ export class AccessTokens {
 
   /**
    * CEC refused `refused`: the token to retry with, or `undefined` when the refusal goes back to the browser
-   * (the AccessToken is younger than 30 s, so the visitor's token is what CEC refused).
+   * (the last tokenByAkSk is younger than 30 s, so the visitor's token is what CEC refused; or it failed).
    */
   async renewAfterRefusal(refused: string): Promise<string | undefined> {
-    if (this.#pending) return this.#pending;
+    if (this.#pending) return this.#pending.catch(() => undefined);
     if (this.#current && this.#current.token !== refused) return this.#current.token;
     if (Date.now() - this.#lastAttemptAt < RENEWAL_INTERVAL_MS) return undefined;
-    this.#previous = this.#current?.token ?? this.#previous;
-    this.#current = undefined;
-    return this.#load();
+    return this.#load().catch(() => undefined);
   }
 
   /** The AccessTokens a log line must never show. */

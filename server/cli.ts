@@ -32,7 +32,8 @@ function stop(message: string): never {
   process.exit(1);
 }
 
-const number = (name: string) => (env[name] === undefined || env[name] === '' ? undefined : Number(env[name]));
+/** A decimal number, or NaN (refused with the variable's name) for anything else: `0x14`, `1e3`, `2.5`… */
+const number = (name: string) => (env[name] === undefined || env[name] === '' ? undefined : /^\d+$/.test(env[name]!) ? Number(env[name]) : NaN);
 const list = (name: string) => env[name]?.split(',').map((entry) => entry.trim()).filter(Boolean);
 
 function trustProxy(): false | number | string {
@@ -47,6 +48,7 @@ const port = number('PORT') ?? 8787;
 const host = env.HOST || '127.0.0.1';
 if (!Number.isInteger(port) || port < 0 || port > 65535) stop('PORT must be a port number from 0 to 65535');
 
+const trusted = trustProxy();
 let server: Server;
 try {
   server = createTokenServer({
@@ -59,7 +61,7 @@ try {
     allowedOrigins: list('ALLOWED_ORIGINS'),
     rateLimit: number('RATE_LIMIT'),
     rateLimitPoll: number('RATE_LIMIT_POLL'),
-    trustProxy: trustProxy(),
+    trustProxy: trusted,
     visitorCookieKey: env.VISITOR_COOKIE_KEY || undefined,
   });
 } catch (error) {
@@ -76,5 +78,8 @@ server.on('error', (error: NodeJS.ErrnoException) =>
 server.listen(port, host, () => {
   const { port: bound } = server.address() as { port: number };
   console.info(`click-to-call server: listening on http://${host}:${bound}/apiaccess/ccmessaging`);
+  if (trusted && !['127.0.0.1', 'localhost', '::1'].includes(host)) {
+    console.warn(`click-to-call server: TRUST_PROXY is set and HOST=${host}: make sure only your proxy can reach this port`);
+  }
 });
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => server.close(() => process.exit(0)));

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import ipaddr from 'ipaddr.js';
 import proxyaddr from 'proxy-addr';
 
 /** Who the visitor is, for applyToken. */
@@ -35,6 +36,11 @@ export interface TokenServiceOptions {
    * count, or addresses/CIDRs (`loopback`, `uniquelocal`, `10.0.0.1`, `10.0.0.0/8`…) — Express's semantics.
    */
   readonly trustProxy?: TrustProxy;
+  /**
+   * Visitors counted at once per limit, which bounds the limits' memory (about 21 MB each at the default 50000):
+   * past it, visitors not yet counted get 429 until counts expire (a minute at most).
+   */
+  readonly maxTrackedVisitors?: number;
   /** Key that signs the anonymous visitor cookie (≥ 32 characters). Default: derived from the app secret. */
   readonly visitorCookieKey?: string;
   /** Where the service answers. Default `/apiaccess/ccmessaging`, the element's default `api-base`. */
@@ -65,6 +71,7 @@ export interface Config {
   readonly rateLimit: number;
   readonly rateLimitPoll: number;
   readonly trustProxy: (address: string, hop: number) => boolean;
+  readonly maxTrackedVisitors: number;
   readonly visitorCookieKey: string | undefined;
   readonly mount: string;
   readonly identify: TokenServiceOptions['identify'];
@@ -98,19 +105,40 @@ export function readOrigin(value: string, name: string): string {
   return value;
 }
 
-/** A `trust proxy` setting as a function of (address, hop), or a message naming `name`. */
+/** More hops than any real chain of proxies: trusting them would believe whatever a client writes. */
+const MAX_HOPS = 10;
+
+/**
+ * A `trust proxy` setting as a function of (address, hop), or a message naming `name`. Settings that would
+ * trust any client (`true`, a hop count above 10, a range as wide as 0.0.0.0/1) are refused.
+ */
 export function readTrustProxy(value: TrustProxy | undefined, name: string): (address: string, hop: number) => boolean {
   if (value === undefined || value === false) return () => false;
   if (typeof value === 'number') {
-    if (!Number.isInteger(value) || value < 0) fail(`${name} must be false, a hop count or a list of addresses`);
+    if (!Number.isInteger(value) || value < 0 || value > MAX_HOPS) fail(`${name} must be false, a hop count from 0 to ${MAX_HOPS}, or addresses`);
     return (_address, hop) => hop < value;
   }
   const list = typeof value === 'string' ? value.split(',').map((entry) => entry.trim()).filter(Boolean) : [...value];
+  for (const entry of list) {
+    const range = rangeOf(entry);
+    if (range && range.bits < (range.kind === 'ipv4' ? 8 : 7)) fail(`${name}: ${entry} would trust a large part of the internet; list your proxies`);
+  }
   try {
     return proxyaddr.compile(list);
   } catch (error) {
     return fail(`${name}: ${(error as Error).message}`);
   }
+}
+
+/** A range's kind and prefix length, `10.0.0.0/255.0.0.0` and IPv4-mapped `::ffff:0:0/96` read as IPv4. */
+function rangeOf(entry: string): { kind: 'ipv4' | 'ipv6'; bits: number } | undefined {
+  const [address, mask] = entry.split('/');
+  if (mask === undefined || !ipaddr.isValid(address)) return undefined;
+  const ip = ipaddr.parse(address);
+  const bits = /^\d+$/.test(mask) ? Number(mask) : ipaddr.isValid(mask) ? ipaddr.parse(mask).prefixLengthFromSubnetMask() : null;
+  if (bits === null) return undefined; // proxy-addr refuses it
+  if (ip.kind() === 'ipv6' && (ip as ipaddr.IPv6).isIPv4MappedAddress()) return { kind: 'ipv4', bits: bits - 96 };
+  return { kind: ip.kind(), bits };
 }
 
 /** Checks the options at start-up: a missing or unsafe setting throws with a message that says what to set. */
@@ -131,7 +159,9 @@ export function readOptions(options: TokenServiceOptions): Config {
   }
   const loopback = url!.protocol === 'http:' && (url!.hostname === '127.0.0.1' || url!.hostname === 'localhost');
   if (url!.protocol !== 'https:' && !loopback) fail('the CEC URL must be https (http only on 127.0.0.1)');
-  if (url!.username || url!.password) fail('the CEC URL must not contain credentials');
+  // Only an origin: a path, query or fragment would move where the secret is sent.
+  if (url!.username || url!.password) fail(`${options.baseUrl ? 'baseUrl' : 'domain'} must not contain credentials`);
+  if (baseUrl !== url!.origin) fail(`baseUrl must be an origin, without path, query or fragment (write ${url!.origin})`);
 
   const integer = (value: number | undefined, fallback: number, name: string, max = Number.MAX_SAFE_INTEGER) => {
     if (value === undefined) return fallback;
@@ -154,6 +184,7 @@ export function readOptions(options: TokenServiceOptions): Config {
     rateLimit: integer(options.rateLimit, 20, 'rateLimit'),
     rateLimitPoll: integer(options.rateLimitPoll, 300, 'rateLimitPoll'),
     trustProxy: readTrustProxy(options.trustProxy, 'trustProxy'),
+    maxTrackedVisitors: integer(options.maxTrackedVisitors, 50_000, 'maxTrackedVisitors'),
     visitorCookieKey: options.visitorCookieKey,
     mount: (options.mount ?? '/apiaccess/ccmessaging').replace(/\/+$/, ''),
     identify: options.identify,

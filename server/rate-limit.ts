@@ -1,4 +1,5 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Socket } from 'node:net';
 import ipaddr from 'ipaddr.js';
 import proxyaddr from 'proxy-addr';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
@@ -8,20 +9,34 @@ import type { Config } from './options.js';
 /** `call`: `/token` and createClickToCall, at `rateLimit`; `poll`: everything else, at `rateLimitPoll`. */
 export type Bucket = 'call' | 'poll';
 
+/** Every count lives one window. */
+const WINDOW_MS = 60_000;
+/** Past this many /64s of one IPv6 /48 (one site) in a window, the rest of that /48 counts as one visitor. */
+const NETWORKS_PER_SITE = 64;
+
 /**
  * Per-visitor limits over one-minute windows. Each visitor's count lives for its window and is then dropped:
- * nothing is evicted early, so no flood of other clients ever frees a limited one, and memory follows the
- * number of client networks seen in the last minute.
+ * nothing is evicted early, so no flood of other clients ever frees a limited one. Memory is bounded by
+ * `maxTrackedVisitors` per bucket: past it, visitors not yet counted wait (429) until counts expire — and an
+ * IPv6 block cannot get there alone, as a /48 counts as at most 64 visitors.
  */
-export function visitorLimits(config: Config) {
+export function visitorLimits(config: Config, onFull: (bucket: Bucket) => void) {
   const limiters: Record<Bucket, RateLimiterMemory> = {
-    call: new RateLimiterMemory({ keyPrefix: 'call', points: config.rateLimit, duration: 60 }),
-    poll: new RateLimiterMemory({ keyPrefix: 'poll', points: config.rateLimitPoll, duration: 60 }),
+    call: new RateLimiterMemory({ keyPrefix: 'call', points: config.rateLimit, duration: WINDOW_MS / 1000 }),
+    poll: new RateLimiterMemory({ keyPrefix: 'poll', points: config.rateLimitPoll, duration: WINDOW_MS / 1000 }),
   };
+  const tracked: Record<Bucket, NewVisitors> = { call: new NewVisitors(), poll: new NewVisitors() };
+  const networks = new Networks(config.maxTrackedVisitors);
   /** Counts the request against `bucket`; past the limit, a 429 with Retry-After. */
   return async (bucket: Bucket, req: IncomingMessage): Promise<void> => {
+    const key = networks.of(clientAddress(req, config.trustProxy));
+    if (tracked[bucket].full(config.maxTrackedVisitors) && !(await limiters[bucket].get(key))) {
+      onFull(bucket);
+      throw new Refusal(429, 'rate-limited', 'too many requests', { 'Retry-After': String(WINDOW_MS / 1000) });
+    }
     try {
-      await limiters[bucket].consume(visitorKey(req, config.trustProxy));
+      const counted = await limiters[bucket].consume(key);
+      if (counted.isFirstInDuration) tracked[bucket].add();
     } catch (error) {
       if (!(error instanceof RateLimiterRes)) throw error;
       const seconds = Math.max(1, Math.ceil(error.msBeforeNext / 1000));
@@ -31,14 +46,88 @@ export function visitorLimits(config: Config) {
 }
 
 /**
- * Who is asking: the client address (from `X-Forwarded-For` only as far as `trust` allows, as in Express),
- * IPv4 per address, IPv6 per /64 — the smallest network one subscriber is given.
+ * How many visitors a limiter may be holding: every count lives one window, so those alive now were all
+ * created in this window or the one before.
  */
-export function visitorKey(req: IncomingMessage, trust: Config['trustProxy']): string {
-  if (!req.socket.remoteAddress) return 'unknown';
-  const address = proxyaddr(req, trust);
-  if (!ipaddr.isValid(address)) return `other:${address.slice(0, 64)}`;
-  const ip = ipaddr.process(address);
-  if (ip.kind() === 'ipv4') return ip.toString();
-  return `${(ip as ipaddr.IPv6).parts.slice(0, 4).map((part) => part.toString(16)).join(':')}::/64`;
+class NewVisitors {
+  #windowStart = Date.now();
+  #current = 0;
+  #previous = 0;
+
+  add(): void {
+    this.#roll();
+    this.#current++;
+  }
+
+  /** Whether `max` or more may be held. */
+  full(max: number): boolean {
+    this.#roll();
+    return this.#current + this.#previous >= max;
+  }
+
+  #roll() {
+    const windows = Math.floor((Date.now() - this.#windowStart) / WINDOW_MS);
+    if (windows < 1) return;
+    this.#previous = windows === 1 ? this.#current : 0;
+    this.#current = 0;
+    this.#windowStart += windows * WINDOW_MS;
+  }
+}
+
+/**
+ * Who a visitor is, from their address: IPv4 per address; IPv6 per /64 — the smallest network one subscriber
+ * is given — while its /48 spreads over at most 64 of them in a window, then per /48.
+ */
+class Networks {
+  #windowStart = Date.now();
+  /** The /64s seen per /48 in this window. */
+  readonly #sites = new Map<string, Set<string>>();
+
+  constructor(private readonly maxSites: number) {}
+
+  of(address: string | undefined): string {
+    if (address === undefined) return 'unknown';
+    const ip = parseAddress(address);
+    if (ip?.kind() !== 'ipv6') return subscriberOf(address);
+    const site = prefixOf(ip as ipaddr.IPv6, 48);
+    const network = prefixOf(ip as ipaddr.IPv6, 64);
+    if (Date.now() - this.#windowStart >= WINDOW_MS) {
+      this.#sites.clear();
+      this.#windowStart = Date.now();
+    }
+    const seen = this.#sites.get(site);
+    if (seen?.has(network)) return network;
+    if ((seen?.size ?? 0) >= NETWORKS_PER_SITE || (!seen && this.#sites.size >= this.maxSites)) return site;
+    this.#sites.set(site, (seen ?? new Set()).add(network));
+    return network;
+  }
+}
+
+/**
+ * The client's address: the peer's, or from `X-Forwarded-For` as far as `trust` allows (as in Express). A peer
+ * on a Unix socket is a local proxy, so it counts as loopback; a TCP peer already gone has no address, and no
+ * header of its request is believed.
+ */
+export function clientAddress(req: IncomingMessage, trust: Config['trustProxy']): string | undefined {
+  const socket = req.socket as Socket & { server?: Server };
+  const peer = socket.remoteAddress ?? (typeof socket.server?.address() === 'string' ? '127.0.0.1' : undefined);
+  if (peer === undefined) return undefined;
+  return proxyaddr({ headers: req.headers, socket: { remoteAddress: peer } } as IncomingMessage, trust);
+}
+
+/** The subscriber behind an address: the IPv4 address, or the IPv6 /64. */
+export function subscriberOf(address: string): string {
+  const ip = parseAddress(address);
+  if (!ip) return `other:${address.slice(0, 64)}`;
+  return ip.kind() === 'ipv4' ? ip.toString() : prefixOf(ip as ipaddr.IPv6, 64);
+}
+
+const prefixOf = (ip: ipaddr.IPv6, bits: 48 | 64) =>
+  `${ip.parts.slice(0, bits / 16).map((part) => part.toString(16)).join(':')}::/${bits}`;
+
+/** An IP address, without the port some proxies append (`1.2.3.4:80`, `[2001:db8::1]:80`, `::ffff:1.2.3.4:80`). */
+export function parseAddress(address: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
+  const bare = /^\[(.+)\](?::\d+)?$/.exec(address)?.[1] ?? address;
+  const candidate = [bare, bare.replace(/:\d+$/, '')].find((value) => ipaddr.isValid(value));
+  return candidate === undefined ? undefined : ipaddr.process(candidate);
 }

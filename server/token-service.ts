@@ -8,6 +8,10 @@ import { anonymousVisitors, cookieKeyFrom } from './visitor-cookie.js';
 
 export type TokenServiceHandler = (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void) => void;
 
+/** Per this period, at most this many refusals are logged one by one (see `logRefusal`). */
+const QUIET_PERIOD_MS = 10_000;
+const LOGGED_REFUSALS = 20;
+
 /** The four click-to-dial operations and their methods: all the proxy forwards. */
 const operations = new Map<string, 'GET' | 'POST'>([
   ['checkClickToCallSupport', 'GET'],
@@ -33,7 +37,33 @@ export function createTokenService(options: TokenServiceOptions): TokenServiceHa
   const redact = (text: string) => [config.appSecret, ...accessTokens.known()].reduce((out, secret) => out.replaceAll(secret, '[redacted]'), text);
   const log = (level: 'info' | 'warn' | 'error', message: string) => config.logger[level](redact(`click-to-call server: ${message}`));
   if (config.exposeAccessToken) log('warn', 'exposeAccessToken is on: the AccessToken and app key reach browsers');
-  const limit = visitorLimits(config);
+  const fullWarnedAt = { call: 0, poll: 0 };
+  const limit = visitorLimits(config, (bucket) => {
+    if (Date.now() - fullWarnedAt[bucket] < 60_000) return;
+    fullWarnedAt[bucket] = Date.now();
+    log('warn', `${config.maxTrackedVisitors} visitors are counted by the ${bucket} limit: new visitors wait`);
+  });
+  /**
+   * Refusals (4xx) are logged one by one up to 20 per 10 s, rate limits never: beyond, they are counted into
+   * one line, so that a flood does not become a flood of log lines.
+   */
+  let quiet: { logged: number; limited: number; other: number } | undefined;
+  const logRefusal = (status: number, line: string) => {
+    if (!quiet) {
+      const period = (quiet = { logged: 0, limited: 0, other: 0 });
+      setTimeout(() => {
+        quiet = undefined;
+        if (period.limited || period.other) {
+          log('warn', `in the last ${QUIET_PERIOD_MS / 1000} s: ${period.limited} requests refused by the rate limits, ${period.other} other refusals not logged`);
+        }
+      }, QUIET_PERIOD_MS).unref();
+    }
+    if (status === 429) quiet.limited++;
+    else if (quiet.logged < LOGGED_REFUSALS) {
+      quiet.logged++;
+      log('info', line);
+    } else quiet.other++;
+  };
   const identify = config.identify ?? anonymousVisitors(config.visitorCookieKey ?? cookieKeyFrom(config.appSecret));
 
   /** An upstream call with the gateway credentials; a refusal renews the AccessToken when it may be the cause. */
@@ -130,7 +160,9 @@ export function createTokenService(options: TokenServiceOptions): TokenServiceHa
       .then((answer: Answer & { detail?: string }) => {
         writeAnswer(req, res, { ...answer, headers: { ...corsHeaders, ...answer.headers } });
         const line = `${req.method} ${url.pathname.slice(0, 200)} ${answer.status} ${Date.now() - started} ms`;
-        log(answer.status >= 500 ? 'error' : 'info', answer.detail ? `${line} (${answer.detail})` : line);
+        const described = answer.detail ? `${line} (${answer.detail})` : line;
+        if (answer.status >= 400 && answer.status < 500) logRefusal(answer.status, described);
+        else log(answer.status >= 500 ? 'error' : 'info', described);
       })
       .catch(() => res.destroy()); // a throwing logger must not leave the request hanging
   };

@@ -1,21 +1,30 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Visitor } from './options.js';
 
-const COOKIE = 'ctc_visitor';
+/** `__Host-`: only this origin over https may set it (no sibling subdomain can plant one), for every path. */
+const COOKIE = '__Host-ctc_visitor';
 /** `<32 hex id>.<base64url HMAC-SHA256 of the id>` */
 const SIGNED_ID = new RegExp(`(?:^|;\\s*)${COOKIE}=([a-f0-9]{32})\\.([\\w-]{43})(?:;|$)`);
 const ONE_YEAR_S = 31_536_000;
 
-/** The cookie key when none is configured: derived from the app secret, so it is as private as the secret. */
-export const cookieKeyFrom = (appSecret: string): string =>
-  createHmac('sha256', appSecret).update('click-to-call visitor cookie').digest('base64url');
+/**
+ * The cookie key when none is configured, derived from the app secret. Every cookie is a check value for that
+ * key, so it comes from scrypt: a guess at the secret costs an attacker ~50 ms and 16 MB, not a microsecond.
+ */
+export function cookieKeyFrom(appSecret: string): Buffer {
+  let key = derivedKeys.get(appSecret);
+  if (!key) derivedKeys.set(appSecret, (key = scryptSync(appSecret, 'click-to-call visitor cookie', 32, { N: 2 ** 14, r: 8, p: 1 })));
+  return key;
+}
+/** Derived once per secret and process (~90 ms), however many services share the secret. */
+const derivedKeys = new Map<string, Buffer>();
 
 /**
  * The default `identify`: a random anonymous id per browser, in an HttpOnly, Secure, SameSite cookie signed
  * with HMAC-SHA256, so a client cannot pick its userId; a missing, unsigned or forged cookie gets a fresh id.
  */
-export function anonymousVisitors(key: string) {
+export function anonymousVisitors(key: string | Buffer) {
   const sign = (id: string) => createHmac('sha256', key).update(id).digest('base64url');
   return (req: IncomingMessage, res: ServerResponse): Visitor => {
     const cookie = SIGNED_ID.exec(req.headers.cookie ?? '');

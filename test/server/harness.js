@@ -68,7 +68,7 @@ export function startCli(env) {
   return new Promise((resolve) => {
     child.stdout.on('data', (chunk) => {
       stdout += chunk;
-      const port = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(stdout)?.[1];
+      const port = /listening on http:\/\/[^/]+:(\d+)\//.exec(stdout)?.[1];
       if (!port) return;
       const base = `http://127.0.0.1:${port}`;
       const stop = () => (child.exitCode === null ? (child.kill(), exited) : exited);

@@ -3,7 +3,11 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { createServer } from 'node:http';
+import { mkdtempSync } from 'node:fs';
+import { createServer, request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { createTokenServer, createTokenService } from '../../dist/server/index.js';
@@ -87,7 +91,7 @@ describe('1. no request stops the process', () => {
   ];
   /** Odd but well-formed requests for a token: each still gets one. */
   const odd = [
-    ['a forged visitor cookie', [`Cookie: ctc_visitor=${'a'.repeat(32)}.${'b'.repeat(43)}`]],
+    ['a forged visitor cookie', [`Cookie: __Host-ctc_visitor=${'a'.repeat(32)}.${'b'.repeat(43)}`]],
     ['a 10 kB cookie', [`Cookie: ${'c=1; '.repeat(2000)}`]],
     ['an odd Accept-Language', ['Accept-Language: zz-ZZZ;q=x, *']],
     ['a Content-Type that is not JSON', ['Content-Type: text/plain']],
@@ -199,6 +203,46 @@ describe('3. forged visitor tokens cannot drive tokenByAkSk', () => {
     assert.ok(upstream.count(TOKEN_BY_AK_SK) <= 2, `${upstream.count(TOKEN_BY_AK_SK) - 1} renewals`);
   });
 
+  it('renews at most once per 30 s under a steady trickle of forged tokens', async () => {
+    const upstream = await startUpstream();
+    const { call, token } = await startService(upstream);
+    await token();
+    /** A forged poll `seconds` after the service started (the clock goes back after each). */
+    const forgedPollAt = async (seconds) => {
+      const restore = advanceClock(seconds * 1000);
+      try {
+        return (await call(events, { headers: { 'ccmessaging-token': `forged-${seconds}` } })).status;
+      } finally {
+        restore();
+      }
+    };
+    const renewalsAt = [];
+    for (const seconds of [10, 31, 40, 55, 62, 70, 93]) {
+      assert.equal(await forgedPollAt(seconds), 401);
+      renewalsAt.push(upstream.count(TOKEN_BY_AK_SK) - 1);
+    }
+    assert.deepEqual(renewalsAt, [0, 1, 1, 1, 2, 2, 3]);
+  });
+
+  it('keeps using the AccessToken it holds when a renewal for a refusal fails', async () => {
+    const upstream = await startUpstream();
+    const { call, token } = await startService(upstream);
+    await token();
+    upstream.misbehave((req, res) => {
+      if (!req.url.startsWith(TOKEN_BY_AK_SK)) return false;
+      res.writeHead(500, { 'Content-Type': 'application/json' }).end('{"errorCode":"APIGW.0500"}');
+      return true;
+    });
+    const restore = advanceClock(31_000);
+    try {
+      assert.equal((await call(events, { headers: { 'ccmessaging-token': 'forged' } })).status, 401);
+      assert.equal(upstream.count(TOKEN_BY_AK_SK), 2, 'a renewal was tried, and failed');
+      assert.match(await token(), /^sim-/, 'visitors still get tokens with the AccessToken that still lives');
+    } finally {
+      restore();
+    }
+  });
+
   it('passes a refusal through while the AccessToken is younger than 30 s, for the browser to renew its own token', async () => {
     const upstream = await startUpstream();
     const { call, token } = await startService(upstream);
@@ -260,6 +304,78 @@ describe('4. behind a proxy, each visitor has its own limit', () => {
     assert.equal(await tokenStatus(call, '203.0.113.20'), 200);
     assert.equal(await tokenStatus(call, '::ffff:203.0.113.20'), 200);
     assert.equal(await tokenStatus(call, '203.0.113.20'), 429, 'the same IPv4 visitor');
+  });
+
+  it('drops the port some proxies append to the address', async () => {
+    const upstream = await startUpstream();
+    const { call } = await startService(upstream, { rateLimit: 2, trustProxy: 'loopback' });
+    const statuses = [];
+    for (const address of ['9.9.9.9:40001', '9.9.9.9:40002', '9.9.9.9']) statuses.push(await tokenStatus(call, address));
+    assert.deepEqual(statuses, [200, 200, 429]);
+    assert.equal(await tokenStatus(call, '[2001:db8:5::1]:443'), 200);
+    assert.equal(await tokenStatus(call, '2001:db8:5::2'), 200);
+    assert.equal(await tokenStatus(call, '[2001:db8:5::3]:80'), 429);
+  });
+
+  it('reads X-Forwarded-For from a proxy on a Unix socket', async () => {
+    const upstream = await startUpstream();
+    const server = createTokenServer({
+      baseUrl: upstream.url,
+      ...credentials,
+      channelId: 'web-1',
+      publicOrigin: PUBLIC_ORIGIN,
+      rateLimit: 2,
+      trustProxy: 1,
+      logger: { info() {}, warn() {}, error() {} },
+    });
+    const socketPath = join(mkdtempSync(join(tmpdir(), 'ctc-')), 'service.sock');
+    await new Promise((resolve) => server.listen(socketPath, resolve));
+    track({ close: () => new Promise((resolve) => server.close(resolve)) });
+    const viaSocket = (address) =>
+      new Promise((resolve, reject) =>
+        httpRequest({ socketPath, path: `${MOUNT}/token`, method: 'POST', headers: { 'X-Forwarded-For': address, 'Content-Length': 2 } }, (res) => {
+          res.resume();
+          resolve(res.statusCode);
+        })
+          .on('error', reject)
+          .end('{}'),
+      );
+    assert.deepEqual([await viaSocket('6.6.6.6'), await viaSocket('6.6.6.6'), await viaSocket('6.6.6.6')], [200, 200, 429]);
+    assert.equal(await viaSocket('1.1.1.1'), 200, 'another visitor has its own bucket');
+  });
+
+  it('counts an IPv6 /48 spreading over more than 64 /64s in a minute as one visitor', async () => {
+    const upstream = await startUpstream();
+    const { call } = await startService(upstream, { rateLimitPoll: 1, trustProxy: 'loopback' });
+    const poll = async (address) => (await call(`${MOUNT}/v1/unknown`, { headers: { 'X-Forwarded-For': address } })).status;
+    const spread = await inBatches(Array.from({ length: 64 }, (_, i) => () => poll(`2001:db8:7:${i.toString(16)}::1`)));
+    assert.ok(spread.every((status) => status === 404), 'the first 64 /64s, one visitor each');
+    assert.equal(await poll('2001:db8:7:100::1'), 404, 'the 65th: the /48 as one visitor');
+    assert.equal(await poll('2001:db8:7:101::1'), 429, 'the 66th shares its count');
+    assert.equal(await poll('2001:db8:7:5::2'), 429, 'a /64 counted before keeps its own count');
+    assert.equal(await poll('2001:db8:8::1'), 404, 'another /48 is not held back');
+  });
+
+  it('believes no X-Forwarded-For from a TCP peer already gone (a Unix-socket peer is a local proxy)', async () => {
+    const { clientAddress } = await import('../../dist/server/rate-limit.js');
+    const trustLoopback = (address) => address === '127.0.0.1';
+    const request = (socket) => ({ headers: { 'x-forwarded-for': '203.0.113.77' }, socket });
+    const gone = { remoteAddress: undefined, server: { address: () => ({ address: '0.0.0.0', port: 8787 }) } };
+    const unix = { remoteAddress: undefined, server: { address: () => '/run/ctc.sock' } };
+    assert.equal(clientAddress(request(gone), trustLoopback), undefined);
+    assert.equal(clientAddress(request(unix), trustLoopback), '203.0.113.77');
+  });
+
+  it('bounds the visitors it counts, without freeing a limited one', async () => {
+    const upstream = await startUpstream();
+    const { call } = await startService(upstream, { rateLimitPoll: 2, trustProxy: 'loopback', maxTrackedVisitors: 50 });
+    const poll = async (address) => (await call(`${MOUNT}/v1/unknown`, { headers: { 'X-Forwarded-For': address } })).status;
+    assert.deepEqual([await poll('203.0.113.1'), await poll('203.0.113.1'), await poll('203.0.113.1')], [404, 404, 429]);
+    const others = await inBatches(Array.from({ length: 49 }, (_, i) => () => poll(`10.0.0.${i + 1}`)));
+    assert.ok(others.every((status) => status === 404));
+    assert.equal(await poll('10.0.1.1'), 429, 'a 51st visitor waits for counts to expire');
+    assert.equal(await poll('10.0.0.1'), 404, 'counted visitors go on');
+    assert.equal(await poll('203.0.113.1'), 429, 'and the limited one stays limited');
   });
 
   it('keeps a limited visitor limited after 10,100 requests from other addresses', async () => {
@@ -419,6 +535,37 @@ describe('7. connections and upstream answers are bounded', () => {
     assert.match(unparsable.head, /x-content-type-options: nosniff/i);
   });
 
+  it('refuses a client\'s connections past 256 open ones (here 5), and not a trusted proxy\'s; 4096 in all', async () => {
+    const upstream = await startUpstream();
+    for (const [options, expected] of [[{ maxConnectionsPerClient: 5 }, 429], [{ maxConnectionsPerClient: 5, trustProxy: 'loopback' }, 404]]) {
+      const { port } = await startService(upstream, options);
+      const held = await Promise.all(Array.from({ length: 5 }, () => new Promise((resolve) => { const socket = connect(port, '127.0.0.1', () => resolve(socket)); })));
+      const sixth = await rawRequest(port, `GET ${MOUNT}/nothing HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n`);
+      assert.equal(sixth.status, expected, JSON.stringify(options));
+      held[0].destroy();
+      await sleep(50);
+      if (expected === 429) assert.equal((await rawRequest(port, `GET ${MOUNT}/nothing HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n`)).status, 404, 'a freed place is usable');
+      for (const socket of held) socket.destroy();
+    }
+    const defaults = createTokenServer({ ...credentials, domain: 'cec.example', channelId: 'c', publicOrigin: PUBLIC_ORIGIN });
+    assert.equal(defaults.listenerCount('connection'), 2, 'the limit is on by default (beside Node\'s own listener)');
+    assert.equal(defaults.maxConnections, 4096, 'and a limit in all');
+  });
+
+  it('logs at most 20 refusals per 10 s one by one, and no rate-limited request, so a flood is not a flood of lines', async () => {
+    const upstream = await startUpstream();
+    const lines = [];
+    const logger = { info: (line) => lines.push(line), warn: (line) => lines.push(line), error: (line) => lines.push(line) };
+    const { call } = await startService(upstream, { rateLimit: 1, logger });
+    const statuses = [];
+    for (let i = 0; i < 30; i++) statuses.push((await call(`${MOUNT}/token`, post({}))).status);
+    for (let i = 0; i < 30; i++) statuses.push((await call(`${MOUNT}/nothing`)).status);
+    assert.equal(statuses.filter((status) => status === 429).length, 29);
+    assert.equal(statuses.filter((status) => status === 404).length, 30);
+    assert.equal(lines.filter((line) => / 429 /.test(line)).length, 0);
+    assert.equal(lines.filter((line) => / 404 /.test(line)).length, 20);
+  });
+
   it('closes a connection whose headers are too slow (10 s by default)', async () => {
     const upstream = await startUpstream();
     const { port } = await startService(upstream, { headersTimeout: 500, requestTimeout: 1000 });
@@ -552,6 +699,14 @@ describe('8. the CLI fails fast and clearly, and visitor ids are signed', () => 
     [{ PORT: '99999' }, /^click-to-call server: PORT must be a port number/],
     [{ CEC_BASE_URL: 'https://admin:hunter2@[cec' }, /^click-to-call server: CEC_BASE_URL is not a URL\n$/],
     [{ CEC_DOMAIN: 'https://cec.example/' }, /^click-to-call server: CEC_DOMAIN is not a host name/],
+    [{ CEC_BASE_URL: 'https://cec.example/steal?' }, /^click-to-call server: CEC_BASE_URL must be an origin, without path/],
+    [{ CEC_BASE_URL: 'https://cec.example/#' }, /^click-to-call server: CEC_BASE_URL must be an origin, without path/],
+    [{ RATE_LIMIT: '0x14' }, /^click-to-call server: RATE_LIMIT must be a whole number/],
+    [{ TRUST_PROXY: '99999' }, /^click-to-call server: TRUST_PROXY must be false, a hop count from 0 to 10, or addresses/],
+    [{ TRUST_PROXY: '0.0.0.0/1,128.0.0.0/1' }, /^click-to-call server: TRUST_PROXY: 0\.0\.0\.0\/1 would trust a large part of the internet/],
+    [{ TRUST_PROXY: '::/0' }, /^click-to-call server: TRUST_PROXY: ::\/0 would trust a large part of the internet/],
+    [{ TRUST_PROXY: '::ffff:0:0/96' }, /^click-to-call server: TRUST_PROXY: ::ffff:0:0\/96 would trust a large part of the internet/],
+    [{ TRUST_PROXY: '0.0.0.0/128.0.0.0' }, /^click-to-call server: TRUST_PROXY: 0\.0\.0\.0\/128\.0\.0\.0 would trust a large part/],
   ];
   for (const [env, message] of refusals) {
     it(`stops with one line and exit 1 on ${JSON.stringify(env)}`, () => {
@@ -571,6 +726,13 @@ describe('8. the CLI fails fast and clearly, and visitor ids are signed', () => 
     assert.equal(second.stderr, `click-to-call server: 127.0.0.1:${first.port} is already in use (set PORT or HOST)\n`);
   });
 
+  it('warns when it trusts X-Forwarded-For while listening beyond loopback', async () => {
+    const upstream = await startUpstream();
+    const exposed = await startCli(cliEnv(upstream, { HOST: '0.0.0.0', TRUST_PROXY: '1' }));
+    await sleep(100);
+    assert.match(exposed.output(), /TRUST_PROXY is set and HOST=0\.0\.0\.0: make sure only your proxy can reach this port/);
+  });
+
   it('replaces an unsigned or forged visitor cookie with a fresh id, and keeps a signed one across instances', async () => {
     const upstream = await startUpstream();
     const key = 'k'.repeat(40);
@@ -584,10 +746,10 @@ describe('8. the CLI fails fast and clearly, and visitor ids are signed', () => 
       const userId = JSON.parse(upstream.received.at(-1).body).userId;
       return { userId, setCookie: answer.headers.get('set-cookie')?.split(';')[0] };
     };
-    for (const forged of [`ctc_visitor=${chosen}`, `ctc_visitor=${chosen}.${'A'.repeat(43)}`]) {
+    for (const forged of [`__Host-ctc_visitor=${chosen}`, `__Host-ctc_visitor=${chosen}.${'A'.repeat(43)}`]) {
       const { userId, setCookie } = await tokenWith(one, forged);
       assert.notEqual(userId, chosen, forged);
-      assert.match(setCookie, /^ctc_visitor=[a-f0-9]{32}\.[\w-]{43}$/);
+      assert.match(setCookie, /^__Host-ctc_visitor=[a-f0-9]{32}\.[\w-]{43}$/);
     }
     const { userId, setCookie } = await tokenWith(one);
     assert.deepEqual(await tokenWith(two, setCookie), { userId, setCookie: undefined }, 'the same key: the same visitor');

@@ -29,7 +29,7 @@ describe('POST /token', () => {
     assert.match(grant.token, /^sim-/);
     assert.equal(grant.expiresIn, 3600);
     assert.deepEqual(Object.keys(grant).sort(), ['expiresIn', 'token']);
-    assert.match(answer.headers.get('set-cookie'), /^ctc_visitor=[a-f0-9]{32}\.[\w-]{43}; Path=\/; Max-Age=\d+; HttpOnly; Secure; SameSite=Lax$/);
+    assert.match(answer.headers.get('set-cookie'), /^__Host-ctc_visitor=[a-f0-9]{32}\.[\w-]{43}; Path=\/; Max-Age=\d+; HttpOnly; Secure; SameSite=Lax$/);
     assert.equal(answer.headers.get('cache-control'), 'no-store');
     assert.equal(answer.headers.get('x-content-type-options'), 'nosniff');
   });
@@ -43,7 +43,7 @@ describe('POST /token', () => {
     assert.equal(again.status, 200);
     assert.equal(again.headers.get('set-cookie'), null);
     const userIds = fresh.received.filter((r) => r.url.endsWith('/applyToken')).map((r) => JSON.parse(r.body).userId);
-    assert.deepEqual(userIds, [cookie.slice('ctc_visitor='.length, 'ctc_visitor='.length + 32), userIds[0]]);
+    assert.deepEqual(userIds, [cookie.slice('__Host-ctc_visitor='.length, '__Host-ctc_visitor='.length + 32), userIds[0]]);
   });
 
   it('makes exactly one tokenByAkSk for 100 concurrent requests', async () => {
