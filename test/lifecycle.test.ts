@@ -6,7 +6,7 @@ import { CallUnavailableEvent } from '../src/events.js';
 import { strings } from '../src/strings.js';
 import { button, buttons, CREATE_PATH, liveText, TOKEN_ENDPOINT } from './helpers.js';
 import { itExcept } from './support/engine.js';
-import { requests, useScenario, worker } from './support/msw.js';
+import { requests, settled, useScenario, worker } from './support/msw.js';
 
 const CHECK_PATH = '/apiaccess/ccmessaging/v1/checkClickToCallSupport';
 const EVENTS_PATH = '/apiaccess/ccmessaging/v1/getClickToCallEvents';
@@ -258,6 +258,7 @@ describe('<click-to-call media-engine="none"> lifecycle', () => {
       el.start('voice');
       const failed = await waitFor('call-failed');
       expect(failed.detail.reason).to.equal('lost');
+      await settled();
       expect(requests(EVENTS_PATH)).to.have.length(3);
       expect(story()).to.deep.equal(['call-started', 'call-failed', 'error']);
       expect(liveText(el).alert).to.equal(strings.lost);
@@ -312,7 +313,7 @@ describe('<click-to-call media-engine="none"> lifecycle', () => {
       useScenario({ queueMs: 60_000 });
       const el = await fixture<ClickToCall>(html`<click-to-call media-engine="none" token-endpoint=${TOKEN_ENDPOINT} poll-interval="60000"></click-to-call>`);
       el.start('voice');
-      await waitUntil(() => requests(EVENTS_PATH).length === 1);
+      await waitUntil(() => requests(EVENTS_PATH).length === 1, 'the first poll', { timeout: 4000 });
       await aTimeout(150);
       expect(requests(EVENTS_PATH), 'a quick answer waits for the interval').to.have.length(1);
       el.reset();
@@ -335,18 +336,18 @@ describe('<click-to-call media-engine="none"> lifecycle', () => {
       el.start('voice');
       await waitFor('call-queued');
       el.remove();
-      await aTimeout(30); // a poll sent just before removal may still be reported
+      await settled(); // a poll sent just before removal may still be reported
       const polls = requests(EVENTS_PATH).length;
-      await aTimeout(100);
+      await aTimeout(150); // at poll-interval="10", polling would show here
       expect(requests(EVENTS_PATH)).to.have.length(polls);
     });
 
     it('sends the token CEC rotated from then on', async () => {
-      const { el, waitFor } = await callOn({ rotateTokens: true, queueMs: 200 });
+      const { el, waitFor } = await callOn({ rotateTokens: true, queueMs: 60_000 });
       el.start('voice');
-      await waitFor('call-connected');
+      await waitFor('call-queued');
+      await waitUntil(() => requests(EVENTS_PATH).length >= 4, 'four polls', { timeout: 4000 });
       const polls = requests(EVENTS_PATH);
-      expect(polls.length).to.be.greaterThan(2);
       expect(new Set(polls.map((p) => p.headers.get('ccmessaging-token'))).size).to.equal(polls.length);
       expect(requests(TOKEN_ENDPOINT)).to.have.length(1);
     });

@@ -31,9 +31,20 @@ before(async () => {
     });
   });
 });
+/**
+ * Resolves once no request has been seen for 50 ms. MSW reports requests from its service worker, a little
+ * after the page sent them (later still in WebKit): a count read before this may miss the last ones.
+ */
+export async function settled(): Promise<void> {
+  for (let count = -1, rounds = 0; count !== seen.length && rounds < 40; rounds++) {
+    count = seen.length;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 beforeEach(async () => {
   // The last test's element may have sent a request just before it was removed; let it be seen, then forget it.
-  await new Promise((resolve) => setTimeout(resolve, 25));
+  await settled();
   seen.length = 0;
 });
 afterEach(() => useScenario('agents-available'));
