@@ -1,16 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AccessTokens } from './access-token.js';
 import { declaresBody, readJson, Refusal, refusalAnswer, writeAnswer, type Answer } from './http.js';
+import { serviceLog } from './log.js';
 import { readOptions, type TokenServiceOptions } from './options.js';
 import { visitorLimits } from './rate-limit.js';
 import { headerSafe, requestCec, tokenByAkSk, UpstreamFailure, type UpstreamAnswer } from './upstream.js';
 import { anonymousVisitors, cookieKeyFrom } from './visitor-cookie.js';
 
 export type TokenServiceHandler = (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void) => void;
-
-/** Per this period, at most this many refusals are logged one by one (see `logRefusal`). */
-const QUIET_PERIOD_MS = 10_000;
-const LOGGED_REFUSALS = 20;
 
 /** The four click-to-dial operations and their methods: all the proxy forwards. */
 const operations = new Map<string, 'GET' | 'POST'>([
@@ -31,39 +28,16 @@ export function createTokenService(options: TokenServiceOptions): TokenServiceHa
   const { mount } = config;
   const accessTokens = new AccessTokens(
     () => tokenByAkSk(config),
-    (error, retryInMs) => log('error', `${(error as Refusal).detail ?? (error as Error).message}; next tokenByAkSk in ${retryInMs / 1000} s`),
+    (error, retryInMs) => log.error(`${(error as Refusal).detail ?? (error as Error).message}; next tokenByAkSk in ${retryInMs / 1000} s`),
   );
-  /** Only what the service itself holds is redacted: nothing a client sends is ever remembered. */
-  const redact = (text: string) => [config.appSecret, ...accessTokens.known()].reduce((out, secret) => out.replaceAll(secret, '[redacted]'), text);
-  const log = (level: 'info' | 'warn' | 'error', message: string) => config.logger[level](redact(`click-to-call server: ${message}`));
-  if (config.exposeAccessToken) log('warn', 'exposeAccessToken is on: the AccessToken and app key reach browsers');
+  const log = serviceLog(config.logger, () => [config.appSecret, ...accessTokens.known()]);
+  if (config.exposeAccessToken) log.warn('exposeAccessToken is on: the AccessToken and app key reach browsers');
   const fullWarnedAt = { call: 0, poll: 0 };
   const limit = visitorLimits(config, (bucket) => {
     if (Date.now() - fullWarnedAt[bucket] < 60_000) return;
     fullWarnedAt[bucket] = Date.now();
-    log('warn', `${config.maxTrackedVisitors} visitors are counted by the ${bucket} limit: new visitors wait`);
+    log.warn(`${config.maxTrackedVisitors} visitors are counted by the ${bucket} limit: new visitors wait`);
   });
-  /**
-   * Refusals (4xx) are logged one by one up to 20 per 10 s, rate limits never: beyond, they are counted into
-   * one line, so that a flood does not become a flood of log lines.
-   */
-  let quiet: { logged: number; limited: number; other: number } | undefined;
-  const logRefusal = (status: number, line: string) => {
-    if (!quiet) {
-      const period = (quiet = { logged: 0, limited: 0, other: 0 });
-      setTimeout(() => {
-        quiet = undefined;
-        if (period.limited || period.other) {
-          log('warn', `in the last ${QUIET_PERIOD_MS / 1000} s: ${period.limited} requests refused by the rate limits, ${period.other} other refusals not logged`);
-        }
-      }, QUIET_PERIOD_MS).unref();
-    }
-    if (status === 429) quiet.limited++;
-    else if (quiet.logged < LOGGED_REFUSALS) {
-      quiet.logged++;
-      log('info', line);
-    } else quiet.other++;
-  };
   const identify = config.identify ?? anonymousVisitors(config.visitorCookieKey ?? cookieKeyFrom(config.appSecret));
 
   /** An upstream call with the gateway credentials; a refusal renews the AccessToken when it may be the cause. */
@@ -161,8 +135,9 @@ export function createTokenService(options: TokenServiceOptions): TokenServiceHa
         writeAnswer(req, res, { ...answer, headers: { ...corsHeaders, ...answer.headers } });
         const line = `${req.method} ${url.pathname.slice(0, 200)} ${answer.status} ${Date.now() - started} ms`;
         const described = answer.detail ? `${line} (${answer.detail})` : line;
-        if (answer.status >= 400 && answer.status < 500) logRefusal(answer.status, described);
-        else log(answer.status >= 500 ? 'error' : 'info', described);
+        if (answer.status >= 400 && answer.status < 500) log.refusal(answer.status, described);
+        else if (answer.status >= 500) log.error(described);
+        else log.info(described);
       })
       .catch(() => res.destroy()); // a throwing logger must not leave the request hanging
   };
