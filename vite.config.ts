@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { defaultMinifyOptions, minifyHTMLLiterals } from 'minify-html-literals';
 import { defineConfig, type Plugin, type ViteDevServer } from 'vite';
 import type { TokenServiceHandler } from './server/token-service.ts';
 import { languages } from './src/strings.ts';
@@ -70,6 +71,20 @@ function devServerOrigins(server: ViteDevServer): string[] {
 }
 
 /**
+ * Lit's `html` and `css` templates ship as written, indentation included: minified at build time, the
+ * script-tag bundle is smaller by what the whitespace cost.
+ */
+const minifyTemplates: Plugin = {
+  name: 'click-to-call-minify-templates',
+  apply: 'build',
+  transform(code, id) {
+    if (!/\/src\/.*\.ts$/.test(id)) return undefined;
+    // SVG needs its self-closing slashes: without them, `<path>` would swallow the shapes after it.
+    return minifyHTMLLiterals(code, { fileName: id, minifyOptions: { ...defaultMinifyOptions, keepClosingSlash: true } }) ?? undefined;
+  },
+};
+
+/**
  * Three builds into dist/ (the first empties it):
  * - default: the npm ES modules, Lit and JsSIP external; the media engine is a dynamic-import chunk;
  * - `iife`: the script-tag bundle, Lit inside, loading the media engine from its sibling file;
@@ -91,11 +106,11 @@ export default defineConfig(({ mode }) => {
     fileName: (_format: string, entry: string) => `${entry}.js`,
   };
   return {
-    plugins: [tokenService],
+    plugins: [tokenService, minifyTemplates],
     resolve: {
       alias:
         mode === 'iife'
-          ? [{ find: './chunks.js', replacement: fileURLToPath(new URL('src/chunks.sibling.ts', import.meta.url)) }]
+          ? [{ find: /^\.\.?\/chunks\.js$/, replacement: fileURLToPath(new URL('src/chunks.sibling.ts', import.meta.url)) }]
           : [],
     },
     build: {
@@ -106,8 +121,9 @@ export default defineConfig(({ mode }) => {
       lib,
       rolldownOptions: {
         external: mode === 'production' ? [/^lit(\/.*)?$/, /^@lit\//, /^jssip(\/.*)?$/] : [],
-        // Vite keeps whitespace in ES library builds; the media chunk is downloaded by visitors as it is.
-        output: mode === 'media' || mode === 'locales' ? { minify: true } : {},
+        // Vite keeps whitespace in ES library builds: minified, as Lit ships its own (a site's bundler may minify
+        // again; source maps keep it readable), and what visitors download as it is, the chunks.
+        output: mode === 'iife' ? {} : { minify: true },
       },
     },
   };

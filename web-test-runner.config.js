@@ -47,6 +47,8 @@ export default {
       },
     },
   ],
+  // A file that stalls is reported after 5 min, with its results so far, rather than cut off at 2.
+  testsFinishTimeout: 300_000,
   // TEST_GREP=pattern runs only the matching tests.
   testFramework: { config: { timeout: 10000, grep: process.env.TEST_GREP } },
   filterBrowserLogs: ({ args }) => !String(args[0]).includes('Lit is in dev mode'),

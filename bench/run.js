@@ -7,7 +7,7 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { chromeArgs, chromePath } from '../scripts/chrome-path.js';
 import { createTokenService } from '../dist/server/index.js';
-import { loadMocks, startUpstream } from '../test/server/upstream.js';
+import { loadMocks, serveSimulatedSite, serveSimulatedUpstream } from '../mocks/serve.js';
 
 const quick = process.argv.includes('--quick');
 const R = 50; // simulated round-trip time, ms
@@ -28,40 +28,29 @@ results.sizes = {
   ...Object.fromEntries(readdirSync('dist/locales').filter((f) => f.endsWith('.js')).map((f) => [`locales/${f}`, size(dist(`locales/${f}`))])),
 };
 
-// A site and a simulated CEC that answer every request after R ms.
-const cec = { answer: '0', call: undefined, polls: 0, creates: [] };
+// The simulated site and CEC (mocks/), every answer after R ms; the pages and the bundle at once.
+const mocks = await loadMocks();
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const page = (elements, extra = '') => `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,">
 <script>window.t0 = performance.now();</script><script src="/click-to-call.iife.js"></script></head><body>
-${'<click-to-call token-endpoint="/token" media-engine="none"></click-to-call>\n'.repeat(elements)}${extra}</body></html>`;
-const server = createServer(async (req, res) => {
-  const json = async (body) => {
-    await sleep(R);
-    res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
-  };
-  const elements = req.url.match(/^\/page\/(\d+)/)?.[1];
-  if (elements) return res.writeHead(200, { 'Content-Type': 'text/html' }).end(page(Number(elements)));
-  if (req.url === '/click-to-call.iife.js') return res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(dist('click-to-call.iife.js'));
-  if (req.url === '/token') return json({ token: 'bench-token', expiresIn: 3600 });
-  const operation = req.url.match(/\/v1\/(\w+)/)?.[1];
-  if (operation === 'checkClickToCallSupport') return json({ resultCode: '0', clickToCallSupported: true });
-  if (operation === 'createClickToCall') {
-    cec.creates.push(Date.now());
-    cec.call = {};
-    return json({ resultCode: cec.answer });
-  }
-  if (operation === 'getClickToCallEvents') {
-    cec.polls++;
-    return json({ resultCode: '0', resultDesc: cec.call ? 'Call in queue' : 'ClickToCall polled without any events' });
-  }
-  if (operation === 'dropClickToCall') {
-    cec.call = undefined;
-    return json({ resultCode: '0' });
-  }
-  res.writeHead(404).end();
-});
-await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-const origin = `http://127.0.0.1:${server.address().port}`;
+${`<click-to-call token-endpoint="${mocks.TOKEN_ENDPOINT}" media-engine="none"></click-to-call>\n`.repeat(elements)}${extra}</body></html>`;
+const files = {
+  '/page/0': ['text/html', page(0)],
+  '/page/1': ['text/html', page(1)],
+  '/page/100': ['text/html', page(100)],
+  '/click-to-call.iife.js': ['text/javascript', dist('click-to-call.iife.js')],
+};
+const cec = await serveSimulatedSite(mocks, { queueMs: 60_000 }, { files, delayMs: R });
+/** When createClickToCall requests reached CEC, and how many polls, since `since`. */
+const creates = (since) => cec.received.filter((r) => r.at >= since && r.url === mocks.cecPath('createClickToCall')).map((r) => r.at);
+const polls = () => cec.count(mocks.cecPath('getClickToCallEvents'));
+const origin = cec.url;
+// MSW's first answers in a process are slow (its code warms up): not what a click should be charged with.
+for (let i = 0; i < 20; i++) {
+  const { token } = await (await fetch(`${origin}${mocks.TOKEN_ENDPOINT}`, { method: 'POST' })).json();
+  await fetch(`${origin}${mocks.cecPath('checkClickToCallSupport')}?channel=WEB`, { headers: { 'ccmessaging-token': token } });
+}
+cec.received.length = 0;
 const browser = await chromium.launch({ executablePath: chromePath(), args: chromeArgs });
 
 async function open(path) {
@@ -72,7 +61,7 @@ async function open(path) {
     // When the click reached the page (Date.now(), the server's clock too): Playwright's own overhead stays out.
     addEventListener('click', () => (window.clickedAt = Date.now()), true);
     window.longTasks = [];
-    new PerformanceObserver((list) => longTasks.push(...list.getEntries().map((e) => e.duration))).observe({ type: 'longtask', buffered: true });
+    new PerformanceObserver((list) => window.longTasks.push(...list.getEntries().map((e) => e.duration))).observe({ type: 'longtask', buffered: true });
   });
   await tab.goto(`${origin}${path}`);
   const metrics = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
@@ -95,7 +84,7 @@ for (const elements of [1, 100]) {
     scriptToFirstButtonMs: +firstButton.toFixed(1),
     mainThreadMs: +((m.TaskDuration ?? 0) * 1000).toFixed(1),
     scriptMs: +((m.ScriptDuration ?? 0) * 1000).toFixed(1),
-    longTasks: await tab.evaluate(() => longTasks.length),
+    longTasks: await tab.evaluate(() => window.longTasks.length),
     requestsBeforeInteraction: 0,
   };
   await tab.close();
@@ -104,20 +93,18 @@ for (const elements of [1, 100]) {
 // 3. Click latency, as multiples of R
 const heard = (tab, type) => tab.evaluate((t) => new Promise((resolve) => document.addEventListener(t, () => resolve(Date.now()), { once: true })), type);
 async function click(tab, before) {
-  cec.creates = [];
   const started = heard(tab, 'call-started');
   await before?.();
   await tab.locator('click-to-call button').first().click({ noWaitAfter: true });
   const startedAt = await started;
   const at = await tab.evaluate(() => window.clickedAt);
-  return { create: (cec.creates[0] - at) / R, started: (startedAt - at) / R };
+  return { create: (creates(at)[0] - at) / R, started: (startedAt - at) / R };
 }
 const hangUp = (tab) => tab.evaluate(() => document.querySelector('click-to-call').hangUp());
 results.clickLatencyInR = {};
 {
   const { tab } = await open('/page/1');
   // (a) cold: nothing fetched before the click (a click with no hover or focus before it)
-  cec.creates = [];
   const started = heard(tab, 'call-started');
   const at = await tab.evaluate(() => {
     const clickedAt = Date.now();
@@ -125,7 +112,7 @@ results.clickLatencyInR = {};
     return clickedAt;
   });
   const startedAt = await started;
-  results.clickLatencyInR.cold = { create: +((cec.creates[0] - at) / R).toFixed(2), started: +((startedAt - at) / R).toFixed(2) };
+  results.clickLatencyInR.cold = { create: +((creates(at)[0] - at) / R).toFixed(2), started: +((startedAt - at) / R).toFixed(2) };
   await hangUp(tab);
   // (b) warm: token and support verdict cached by the last call
   const warm = await click(tab);
@@ -149,12 +136,12 @@ results.clickLatencyInR = {};
   const { tab, metrics } = await open('/page/1');
   await tab.evaluate(() => document.querySelector('click-to-call').start('voice'));
   await sleep(2 * R);
-  const polls = cec.polls;
+  const pollsBefore = polls();
   const before = await metrics();
   await sleep(seconds * 1000);
   const after = await metrics();
   results.queued = {
-    requestsPerMinute: Math.round(((cec.polls - polls) * 60) / seconds),
+    requestsPerMinute: Math.round(((polls() - pollsBefore) * 60) / seconds),
     cpuMsPerMinute: +((((after.TaskDuration - before.TaskDuration) * 1000) * 60) / seconds).toFixed(1),
   };
   await hangUp(tab);
@@ -169,7 +156,7 @@ results.clickLatencyInR = {};
     // Count live timers: a leak would leave some behind.
     const live = new Set();
     const { setTimeout: set, clearTimeout: clear, setInterval: every, clearInterval: stop } = window;
-    window.setTimeout = (fn, ms, ...a) => { const id = set((...b) => { live.delete(id); typeof fn === 'function' && fn(...b); }, ms, ...a); live.add(id); return id; };
+    window.setTimeout = (fn, ms, ...a) => { const id = set((...b) => { live.delete(id); if (typeof fn === 'function') fn(...b); }, ms, ...a); live.add(id); return id; };
     window.clearTimeout = (id) => { live.delete(id); clear(id); };
     window.setInterval = (fn, ms, ...a) => { const id = every(fn, ms, ...a); live.add(id); return id; };
     window.clearInterval = (id) => { live.delete(id); stop(id); };
@@ -178,22 +165,22 @@ results.clickLatencyInR = {};
   const snapshot = async () => {
     await cdp.send('HeapProfiler.collectGarbage');
     const m = await metrics();
-    return { jsHeapUsedKB: Math.round(m.JSHeapUsedSize / 1024), nodes: m.Nodes, listeners: m.JSEventListeners, timers: await tab.evaluate(() => liveTimers()) };
+    return { jsHeapUsedKB: Math.round(m.JSHeapUsedSize / 1024), nodes: m.Nodes, listeners: m.JSEventListeners, timers: await tab.evaluate(() => window.liveTimers()) };
   };
-  await tab.evaluate(async () => {
+  await tab.evaluate(async (tokenEndpoint) => {
     const el = document.createElement('click-to-call');
-    el.setAttribute('token-endpoint', '/token');
+    el.setAttribute('token-endpoint', tokenEndpoint);
     el.setAttribute('media-engine', 'none');
     document.body.append(el);
     await el.updateComplete;
     el.remove();
-  });
+  }, mocks.TOKEN_ENDPOINT);
   await sleep(2 * R);
   const before = await snapshot();
-  await tab.evaluate(async (n) => {
+  await tab.evaluate(async ([n, tokenEndpoint]) => {
     for (let i = 0; i < n; i++) {
       const el = document.createElement('click-to-call');
-      el.setAttribute('token-endpoint', '/token');
+      el.setAttribute('token-endpoint', tokenEndpoint);
       el.setAttribute('media-engine', 'none');
       document.body.append(el);
       await el.updateComplete;
@@ -201,7 +188,7 @@ results.clickLatencyInR = {};
       await new Promise((resolve) => setTimeout(resolve, 1));
       el.remove();
     }
-  }, cycles);
+  }, [cycles, mocks.TOKEN_ENDPOINT]);
   await sleep(4 * R);
   const after = await snapshot();
   results.memory = { cycles, before, after };
@@ -211,13 +198,12 @@ results.clickLatencyInR = {};
 // 6. Soak: sequential calls through the token service and the simulated CEC
 {
   const calls = quick ? 30 : 500;
-  const mocks = await loadMocks();
-  const upstream = await startUpstream(mocks, { queueMs: 0 });
+  const upstream = await serveSimulatedUpstream(mocks, { queueMs: 0 });
   let service;
   const site = createServer((req, res) =>
     req.url === '/' || req.url === '/click-to-call.iife.js'
       ? res.writeHead(200, { 'Content-Type': req.url === '/' ? 'text/html' : 'text/javascript' }).end(
-          req.url === '/' ? page(0).replace('token-endpoint="/token"', '') : dist('click-to-call.iife.js'),
+          req.url === '/' ? page(0) : dist('click-to-call.iife.js'),
         )
       : service(req, res),
   );
@@ -257,7 +243,7 @@ results.clickLatencyInR = {};
 }
 
 await browser.close();
-server.close();
+await cec.close();
 
 // Report
 const kb = (bytes) => (bytes / 1000).toFixed(2);

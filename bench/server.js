@@ -8,7 +8,7 @@
 import autocannon from 'autocannon';
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { loadMocks, startUpstream } from '../test/server/upstream.js';
+import { loadMocks, serveSimulatedUpstream } from '../mocks/serve.js';
 
 const quick = process.argv.includes('--quick');
 const seconds = quick ? 1 : 5;
@@ -18,7 +18,7 @@ const TOKEN_BY_AK_SK = '/apigovernance/api/oauth/tokenByAkSk';
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const mocks = await loadMocks();
-const upstream = await startUpstream(mocks, { queueMs: 60_000 }, { delayMs: UPSTREAM_MS });
+const upstream = await serveSimulatedUpstream(mocks, { queueMs: 60_000 }, { delayMs: UPSTREAM_MS });
 // Watches without answering: when tokenByAkSk is called, and how often.
 let tokenByAkSkCalls = 0;
 let lastTokenByAkSkAt = 0;

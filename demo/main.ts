@@ -1,4 +1,5 @@
 import { scenarios } from '../mocks/handlers.js';
+import { eventNames } from '../src/events.js';
 import '../src/index.js';
 
 const select = document.querySelector<HTMLSelectElement>('#scenario')!;
@@ -21,18 +22,7 @@ select.addEventListener('change', async () => {
   write('scenario', answer.ok ? select.options[select.selectedIndex].text : 'not available: the demo runs on a real CEC');
 });
 
-const eventTypes = [
-  'call-unavailable',
-  'call-started',
-  'no-agents',
-  'call-error',
-  'call-queued',
-  'call-connected',
-  'call-active',
-  'call-ended',
-  'call-failed',
-] as const;
-for (const type of eventTypes) document.addEventListener(type, (event) => write(type, JSON.stringify(event.detail)));
+for (const type of eventNames) document.addEventListener(type, (event) => write(type, JSON.stringify(event.detail)));
 // The state attribute is what CSS sees; show it as it changes.
 new MutationObserver(() => {
   stateOutput.value = call.state;

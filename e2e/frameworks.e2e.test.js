@@ -3,49 +3,41 @@
 // own event binding.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import { readFile } from 'node:fs/promises';
-import { extname } from 'node:path';
+import { readdir, readFile } from 'node:fs/promises';
+import { extname, join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { chromeArgs, chromePath } from '../scripts/chrome-path.js';
+import { loadMocks, serveSimulatedSite } from '../mocks/serve.js';
 import { buildFrameworks } from '../scripts/build-frameworks.js';
+import { chromeArgs, chromePath } from '../scripts/chrome-path.js';
 
 const frameworks = ['react', 'vue', 'svelte', 'angular'];
 const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
-const cec = { answer: '13', tokenBodies: [] };
+const mocks = await loadMocks();
 
-const server = createServer(async (req, res) => {
-  let body = '';
-  for await (const chunk of req) body += chunk;
-  const json = (value) => res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(value));
-  if (req.url === '/token') {
-    cec.tokenBodies.push(JSON.parse(body));
-    return json({ token: 'framework-token' });
+/** Every file of the built apps (dist-frameworks/), by URL path. */
+async function appFiles() {
+  const root = new URL('../dist-frameworks/', import.meta.url).pathname;
+  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  const files = {};
+  for (const entry of entries.filter((entry) => entry.isFile())) {
+    const path = `/${join(entry.parentPath ?? entry.path, entry.name).slice(root.length)}`;
+    const file = [types[extname(path)] ?? 'application/octet-stream', await readFile(join(root, path))];
+    files[path] = file;
+    if (path.endsWith('/index.html')) files[path.slice(0, -'index.html'.length)] = file;
   }
-  const operation = req.url.match(/\/v1\/(\w+)/)?.[1];
-  if (operation === 'checkClickToCallSupport') return json({ resultCode: '0', clickToCallSupported: true });
-  if (operation === 'createClickToCall') return json({ resultCode: cec.answer, resultDesc: '' });
-  if (operation) return json({ resultCode: '0', resultDesc: 'ClickToCall polled without any events' });
-  const path = req.url.split('?')[0].replace(/\/$/, '/index.html');
-  try {
-    const file = await readFile(new URL(`../dist-frameworks${path}`, import.meta.url));
-    res.writeHead(200, { 'Content-Type': types[extname(path)] ?? 'application/octet-stream' }).end(file);
-  } catch {
-    res.writeHead(404).end();
-  }
-});
+  return files;
+}
 
 let browser;
-let origin;
+let server;
 before(async () => {
   await buildFrameworks(frameworks);
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${server.address().port}`;
+  server = await serveSimulatedSite(mocks, {}, { files: await appFiles() });
   browser = await chromium.launch({ executablePath: chromePath(), args: chromeArgs });
 });
 after(async () => {
   await browser?.close();
-  server.close();
+  await server?.close();
 });
 
 describe('framework apps', () => {
@@ -54,17 +46,18 @@ describe('framework apps', () => {
       const tab = await browser.newPage();
       const errors = [];
       tab.on('pageerror', (error) => errors.push(error.message));
-      cec.tokenBodies = [];
-      cec.answer = '13';
-      await tab.goto(`${origin}/${framework}/`);
+      server.received.length = 0;
+      server.play({ create: 'no-agents' });
+      await tab.goto(`${server.url}/${framework}/`);
       const output = tab.locator('output');
       await output.filter({ hasText: 'waiting' }).waitFor({ timeout: 5000 });
       await tab.getByRole('button', { name: 'Voice call' }).click();
       await output.filter({ hasText: `${framework}: no agents (13)` }).waitFor({ timeout: 5000 });
-      cec.answer = '0';
+      server.play({});
       await tab.getByRole('button', { name: 'Voice call' }).click();
       await output.filter({ hasText: `${framework}: started voice` }).waitFor({ timeout: 5000 });
-      assert.deepEqual(cec.tokenBodies[0], { context: { framework } }, 'the object property and the function property were set');
+      const [tokenRequest] = server.received.filter((request) => request.url === mocks.TOKEN_ENDPOINT);
+      assert.deepEqual(JSON.parse(tokenRequest.body), { context: { framework } }, 'the object property and the function property were set');
       assert.equal(await tab.getByRole('button').count(), 1, 'the media attribute was set');
       assert.deepEqual(errors, []);
       await tab.close();

@@ -1,7 +1,10 @@
 import { setupWorker } from 'msw/browser';
 import { scenarios, simulatedCec, type CallScript, type ScenarioName } from './handlers.js';
 
-/** MSW in the page: the demo and the tests run on the same simulated CEC. */
+/**
+ * MSW in the test page: the browser tests' simulated CEC. The demo and the Node tests serve the same handlers
+ * from Node (vite.config.ts, mocks/serve.js).
+ */
 export const worker = setupWorker(...simulatedCec());
 
 export function startWorker(): Promise<unknown> {

@@ -1,10 +1,8 @@
 import { delay, http, HttpResponse, type HttpHandler } from 'msw';
 
-/** Where the simulated site serves tokens, and where the simulated CEC lives (the element's default api-base). */
-export const TOKEN_ENDPOINT = '/api/cec-token';
-export const API_BASE = '/apiaccess/ccmessaging';
+import { API_BASE, cecPath, TOKEN_ENDPOINT } from './paths.js';
 
-export const cecPath = (operation: string) => `${API_BASE}/v1/${operation}`;
+export { API_BASE, cecPath, TOKEN_ENDPOINT };
 
 /** The gateway's error body for a token it no longer accepts (cec-api.md §2). */
 const expiredTokenBody = {
@@ -182,12 +180,12 @@ const refuseUnknownToken = (request: Request) =>
  * What the browser sees of a site that uses the element: the site's token endpoint, and CEC's click-to-dial
  * operations at the element's default api-base. A small stateful CEC for one visitor: createClickToCall
  * reserves an agent, getClickToCallEvents reports the call as the script says (each event once),
- * dropClickToCall ends it. Tokens are checked on every request.
+ * dropClickToCall ends it. Tokens are checked on every request. `origin` `*` serves it from any origin (Node).
  */
-export function simulatedCec(script: CallScript = {}): HttpHandler[] {
+export function simulatedCec(script: CallScript = {}, origin = ''): HttpHandler[] {
   return [
-    http.post(TOKEN_ENDPOINT, () => json({ token: tokens.issue(), expiresIn: 3600 })),
-    ...clickToDialHandlers(script, refuseUnknownToken, ''),
+    http.post(`${origin}${TOKEN_ENDPOINT}`, () => json({ token: tokens.issue(), expiresIn: 3600 })),
+    ...clickToDialHandlers(script, refuseUnknownToken, origin),
   ];
 }
 

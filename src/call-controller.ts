@@ -1,89 +1,39 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import {
   CallActiveEvent,
-  CallRequestEvent,
   CallConnectedEvent,
   CallEndedEvent,
   CallErrorEvent,
   CallFailedEvent,
   CallQueuedEvent,
+  CallRequestEvent,
   CallStartedEvent,
   CallUnavailableEvent,
   NoAgentsEvent,
-  type CallFailedDetail,
   type CallOutcomeEvent,
 } from './events.js';
-import { pollUntilAborted } from './poll.js';
-import {
-  isInCall,
-  mediaAbility,
-  transition,
-  type CallInput,
-  type CallMedia,
-  type CallState,
-  type Outcome,
-  type UnavailableReason,
-} from './state.js';
-import {
-  dropSucceeded,
-  interpretCreateAnswer,
-  readCallEvent,
-  readSupport,
-  type CallEvent,
-  type Gateway,
-} from './transport/cec-answers.js';
-import { CecClient, type CecConfig } from './transport/cec-client.js';
-import { CallFailure, untilAborted } from './transport/http.js';
-import { closeDevices, openDevices } from './media/devices.js';
-import { loadMediaEngine } from './chunks.js';
-import type { SipCall } from './media/sip-call.js';
-
-/** The element's settings, read afresh whenever they are needed. */
-export interface CallConfig extends CecConfig {
-  readonly disabled: boolean;
-  readonly preflight: boolean;
-  readonly pollIntervalMs: number;
-  readonly maxPollFailures: number;
-  /** When set, each step is logged with it (`debug` attribute); nothing logged contains a token. */
-  readonly debug?: (step: string, detail?: unknown) => void;
-  /** `jssip`: the element places the SIP/WebRTC call; `none`: the host page does, from `call-connected`. */
-  readonly mediaEngine: 'jssip' | 'none';
-  readonly iceServers: RTCIceServer[];
-}
-
-/** Why the last attempt or call did not go on: what the element explains to the visitor. */
-export type CallNotice = CallErrorEvent | CallFailedEvent | CallUnavailableEvent;
-
-/** `true`: CEC supports click-to-call; a reason: it cannot work here; `undefined`: unknown (the check failed). */
-type Support = true | UnavailableReason | undefined;
-
-interface Attempt {
-  readonly abort: AbortController;
-  result?: Promise<CallOutcomeEvent | null>;
-  /** createClickToCall may have reached CEC, so leaving now must drop the call. */
-  createSent: boolean;
-  /** The visitor's microphone (and camera), granted on the click. */
-  stream?: MediaStream;
-}
+import { runAttempt, type Attempt, type AttemptResult } from './attempt.js';
+import type { CallNotice, CallView } from './call-view.js';
+import { followCall } from './follow-call.js';
+import type { MediaSession } from './media/media-session.js';
+import type { CallSettings } from './settings.js';
+import { isInCall, transition, type CallInput, type CallMedia, type CallState, type UnavailableReason } from './state.js';
+import { SupportCheck } from './support-check.js';
+import { dropSucceeded, type CallEvent, type Gateway } from './transport/cec-answers.js';
+import { CecClient } from './transport/cec-client.js';
 
 interface Call {
   readonly media: CallMedia;
+  readonly settings: CallSettings;
   readonly polling: AbortController;
-  readonly stream?: MediaStream;
+  readonly session?: MediaSession;
   hangingUp?: Promise<CallEndedEvent | null>;
-  sip?: SipCall;
-  remoteStream?: MediaStream;
-  /** When the SIP session was confirmed (`Date.now()`). */
-  activeSince?: number;
-  muted?: boolean;
-  cameraOff?: boolean;
 }
 
-type Host = ReactiveControllerHost & HTMLElement;
-
 /**
- * Sequences a click-to-dial call: support check → createClickToCall → polling getClickToCallEvents until the
- * call ends → dropClickToCall on hang-up, removal or page exit. Every step sets the state and fires one event.
+ * Sequences a click-to-dial call: support check → createClickToCall → following the call until it ends →
+ * dropClickToCall on hang-up, removal or page exit. Each step sets the state and fires its event (a failed
+ * drop fires `call-error`, then `call-ended`). An attempt runs on the settings it started with.
  */
 export class CallController implements ReactiveController {
   #state: CallState = 'idle';
@@ -91,61 +41,27 @@ export class CallController implements ReactiveController {
   #notice?: CallNotice;
   #attempt?: Attempt;
   #call?: Call;
-  #support?: Promise<Support>;
+  readonly #cec = new CecClient();
+  readonly #support = new SupportCheck(this.#cec);
   /** Aborted when the host leaves the document: background work (the support check) stops. */
   #connection = new AbortController();
-  readonly #cec: CecClient;
+  /** Logs each state and event (`debug` attribute), as of the last attempt or preparation. */
+  #debug: CallSettings['debug'];
 
-  readonly #host: Host;
-  readonly #config: () => CallConfig;
-  readonly #stateChanged: (state: CallState) => void;
-
-  constructor(host: Host, config: () => CallConfig, stateChanged: (state: CallState) => void) {
-    this.#host = host;
-    this.#config = config;
-    this.#stateChanged = stateChanged;
-    this.#cec = new CecClient(config);
+  constructor(
+    private readonly host: ReactiveControllerHost & HTMLElement,
+    private readonly stateChanged: (state: CallState) => void,
+  ) {
     host.addController(this);
   }
 
-  get state(): CallState {
-    return this.#state;
-  }
-
-  /** The media of the attempt or call in progress, or of the last one. */
-  get media(): CallMedia | undefined {
-    return this.#media;
-  }
-
-  /** Why the element is in `error` or `unavailable`. */
-  get notice(): CallNotice | undefined {
-    return this.#notice;
-  }
-
-  /** The visitor hung up and CEC has not answered the drop yet. */
-  get hangingUp(): boolean {
-    return Boolean(this.#call?.hangingUp);
-  }
-
-  /** The call in progress, for the view: local and remote media, mute and camera state, start time. */
-  get call(): Readonly<Call> | undefined {
-    return this.#call;
-  }
-
-  /** Mutes or unmutes the visitor's microphone (or turns the camera off and on) during a call. */
-  setTrack(kind: 'audio' | 'video', off: boolean): void {
-    const call = this.#call;
-    if (!call?.stream) return;
-    for (const track of call.stream.getTracks()) if (track.kind === kind) track.enabled = !off;
-    if (kind === 'audio') call.muted = off;
-    else call.cameraOff = off;
-    this.#host.requestUpdate();
+  get view(): CallView {
+    return { state: this.#state, media: this.#media, notice: this.#notice, hangingUp: Boolean(this.#call?.hangingUp), session: this.#call?.session };
   }
 
   hostConnected(): void {
     this.#connection = new AbortController();
     window.addEventListener('pagehide', this.#onPageHide);
-    if (this.#config().preflight) this.prepare();
   }
 
   hostDisconnected(): void {
@@ -156,57 +72,53 @@ export class CallController implements ReactiveController {
   }
 
   /**
-   * On hover or focus, ahead of a click: fetches (or refreshes) the token and checks whether calling can work
-   * here (`unavailable` if not). Concurrent or repeated calls share one token request.
+   * Ahead of a click (hover, focus, `preflight`): fetches (or refreshes) the token and checks whether calling
+   * can work here (`unavailable` if not), so that the click needs one round trip, createClickToCall.
    */
-  prepare(): void {
-    const resting = this.#state === 'idle' || this.#state === 'ended' || this.#state === 'no-agents' || this.#state === 'error';
-    if (!resting || this.#config().disabled || !this.#host.isConnected) return;
+  prepare(settings: CallSettings): void {
+    if (!transition(this.#state, 'start')) return;
+    this.#debug = settings.debug;
     try {
-      this.#cec.validate();
+      this.#cec.use(settings);
     } catch {
       return; // a click reports the configuration error
     }
-    // So that the click needs one round trip, createClickToCall: the verdict and a fresh token are ready.
-    if (this.#support) {
-      this.#cec.prefetchToken(this.#connection.signal);
-      return;
-    }
-    this.#checkSupport().then((support) => {
+    // With a verdict already known, only the token is refreshed; else the check fetches it on its way.
+    if (this.#support.asked) return this.#cec.prefetchToken(this.#connection.signal);
+    this.#support.check(this.#connection.signal).then((support) => {
       if (typeof support === 'string' && this.#state === 'idle') this.#becomeUnavailable(support);
     });
   }
 
   /**
    * Starts an attempt, or joins the one in flight. Resolves with the event that ended it, or `null` when
-   * nothing was sent (disabled, not in a document, a call in progress, unavailable) or the attempt was
-   * cancelled by `reset()` or removal.
+   * nothing was sent (not in a document, a call in progress, unavailable, cancelled by `call-request`) or the
+   * attempt was cancelled by `reset()` or removal.
    */
-  start(media: CallMedia): Promise<CallOutcomeEvent | null> {
+  start(media: CallMedia, settings: CallSettings): Promise<CallOutcomeEvent | null> {
     if (this.#attempt?.result) return this.#attempt.result;
+    this.#debug = settings.debug;
     const refused =
-      this.#config().disabled ||
-      !this.#host.isConnected ||
+      !this.host.isConnected ||
       !transition(this.#state, 'start') ||
       this.#fire(new CallRequestEvent({ media })).defaultPrevented ||
       !this.#apply('start');
     if (refused) return Promise.resolve(null);
     this.#media = media;
     this.#notice = undefined;
-    const attempt: Attempt = { abort: new AbortController(), createSent: false };
-    attempt.result = this.#run(media, attempt).then((outcome) => {
+    const attempt: Attempt = { abort: new AbortController(), settings, createSent: false };
+    attempt.result = runAttempt(attempt, media, this.#cec, this.#support, this.#connection.signal).then((outcome) => {
       if (attempt.abort.signal.aborted) return null;
       this.#attempt = undefined;
-      return this.#finish(media, outcome, attempt.stream);
+      return this.#finish(media, outcome, attempt);
     });
     this.#attempt = attempt;
     return attempt.result;
   }
 
   /**
-   * Ends the call in progress: stops polling, sends dropClickToCall, and ends in `ended` with `call-ended`
-   * {by: 'local'} (after `call-error` {reason: 'drop-failed'} if CEC could not drop it). While the call is
-   * being started, hangs up as soon as it has started.
+   * Ends the call in progress: stops following it, sends dropClickToCall, and ends in `ended` with
+   * `call-ended` {by: 'local'}. While the call is being started, hangs up as soon as it has started.
    */
   hangUp(): Promise<CallEndedEvent | null> {
     const attempt = this.#attempt?.result;
@@ -216,48 +128,26 @@ export class CallController implements ReactiveController {
     return (call.hangingUp ??= this.#drop(call));
   }
 
+  /** Mutes or unmutes the microphone (`audio`), or turns the camera off and on (`video`), during a call. */
+  setTrack(kind: 'audio' | 'video', off: boolean): void {
+    this.#call?.session?.setTrack(kind, off);
+    this.host.requestUpdate();
+  }
+
   /** Back to `idle` from anywhere: an attempt in flight is aborted, a call in progress dropped, no event fires. */
   reset(): void {
     if (this.#call || this.#attempt?.createSent) this.#cec.sendOnExit('dropClickToCall', {});
-    this.#call?.sip?.close();
-    closeDevices(this.#call?.stream);
-    closeDevices(this.#attempt?.stream);
+    this.#call?.session?.close();
+    this.#attempt?.session?.close();
     this.#call?.polling.abort();
     this.#attempt?.abort.abort();
-    this.#call = this.#attempt = this.#support = undefined;
+    this.#call = this.#attempt = undefined;
+    this.#support.forget();
     this.#apply('reset');
   }
 
-  async #run(media: CallMedia, attempt: Attempt): Promise<Outcome | { type: 'unavailable'; reason: UnavailableReason }> {
-    const { signal } = attempt.abort;
-    try {
-      this.#cec.validate();
-      if (this.#config().mediaEngine !== 'none') {
-        attempt.stream = await openDevices(media);
-        if (signal.aborted) closeDevices(attempt.stream);
-        signal.throwIfAborted();
-      }
-      const support = await untilAborted(this.#checkSupport(), signal);
-      if (typeof support === 'string') return { type: 'unavailable', reason: support };
-      attempt.createSent = true;
-      const answer = await this.#cec.send('createClickToCall', { mediaAbility: mediaAbility[media] }, signal);
-      return interpretCreateAnswer(answer);
-    } catch (error) {
-      if (error instanceof CallFailure) {
-        const { reason, message, status } = error;
-        return status === undefined ? { type: 'error', reason, message } : { type: 'error', reason, message, status };
-      }
-      // Only an abort (whose outcome is dropped) or a bug gets here; the visitor still sees a defined state.
-      return { type: 'error', reason: 'protocol', message: 'unexpected failure while starting the call' };
-    }
-  }
-
-  #finish(
-    media: CallMedia,
-    outcome: Outcome | { type: 'unavailable'; reason: UnavailableReason },
-    stream: MediaStream | undefined,
-  ): CallOutcomeEvent {
-    if (outcome.type !== 'started') closeDevices(stream);
+  #finish(media: CallMedia, outcome: AttemptResult, { settings, session }: Attempt): CallOutcomeEvent {
+    if (outcome.type !== 'started') session?.close();
     if (outcome.type === 'unavailable') return this.#becomeUnavailable(outcome.reason)!;
     if (outcome.type === 'error') {
       const { type: _, ...detail } = outcome;
@@ -267,40 +157,50 @@ export class CallController implements ReactiveController {
     const detail = { media, resultCode: outcome.resultCode, resultDesc: outcome.resultDesc };
     if (outcome.type === 'no-agents') return this.#enter(outcome.type, new NoAgentsEvent(detail));
     this.#apply('started');
-    this.#poll(media, stream);
+    this.#follow({ media, settings, polling: new AbortController(), session });
     return this.#fire(new CallStartedEvent(detail));
   }
 
-  #poll(media: CallMedia, stream: MediaStream | undefined): void {
-    const call: Call = { media, polling: new AbortController(), stream };
+  #follow(call: Call): void {
     this.#call = call;
-    const { pollIntervalMs, maxPollFailures } = this.#config();
-    pollUntilAborted({
-      poll: async (signal) => readCallEvent(await this.#cec.send('getClickToCallEvents', undefined, signal)),
-      onAnswer: (event) => this.#onCallEvent(call, event),
-      onLost: () => this.#endCall(call, new CallFailedEvent({ media, reason: 'lost' })),
-      intervalMs: pollIntervalMs,
-      maxFailures: maxPollFailures,
-      signal: call.polling.signal,
-    });
+    const { media, settings } = call;
+    const timing = { intervalMs: settings.pollIntervalMs, maxFailures: settings.maxPollFailures };
+    followCall(this.#cec, timing, call.polling.signal, (event) => this.#onCallEvent(call, event), () =>
+      this.#endCall(call, new CallFailedEvent({ media, reason: 'lost' })),
+    );
   }
 
+  /** What CEC said about the call: the next state and its event. */
   #onCallEvent(call: Call, event: CallEvent): void {
     const { media } = call;
-    const { type, ...detail } = event;
-    if (type === 'queued' || type === 'connected') {
-      if (!this.#apply(type)) return;
-      this.#fire(type === 'queued' ? new CallQueuedEvent({ media }) : new CallConnectedEvent({ media, ...(detail as Gateway) }));
-      if (type === 'connected' && call.stream && this.#call === call) this.#connectMedia(call, detail as Gateway);
-    } else if (type !== 'none') {
-      this.#endCall(call, type === 'ended' ? new CallEndedEvent({ media, by: 'remote' }) : new CallFailedEvent({ media, ...(detail as Omit<CallFailedDetail, 'media'>) }));
+    if (event.type === 'queued') {
+      if (this.#apply('queued')) this.#fire(new CallQueuedEvent({ media }));
+    } else if (event.type === 'connected') {
+      if (!this.#apply('connected')) return;
+      this.#fire(new CallConnectedEvent({ media, ...event.gateway }));
+      if (this.#call === call) this.#connectMedia(call, event.gateway);
+    } else if (event.type === 'ended') {
+      this.#endCall(call, new CallEndedEvent({ media, by: 'remote' }));
+    } else if (event.type === 'failed') {
+      this.#endCall(call, new CallFailedEvent({ media, ...event.failure }));
     }
+  }
+
+  /** Places the SIP/WebRTC call to the gateway CEC named, with the devices granted on the click. */
+  #connectMedia(call: Call, gateway: Gateway): void {
+    const { media, settings } = call;
+    call.session?.connect(gateway, settings.iceServers, {
+      onChange: () => this.host.requestUpdate(),
+      onActive: () => this.#call === call && this.#apply('active') && this.#fire(new CallActiveEvent({ media })),
+      onEnded: () => this.#endCall(call, new CallEndedEvent({ media, by: 'remote' }), true),
+      onFailed: (failure) => this.#endCall(call, new CallFailedEvent({ media, reason: 'media-failed', ...failure }), true),
+    });
   }
 
   async #drop(call: Call): Promise<CallEndedEvent | null> {
     call.polling.abort();
-    call.sip?.close();
-    this.#host.requestUpdate();
+    call.session?.close();
+    this.host.requestUpdate();
     let dropped = false;
     try {
       dropped = dropSucceeded(await this.#cec.send('dropClickToCall', {}, this.#connection.signal));
@@ -315,74 +215,22 @@ export class CallController implements ReactiveController {
   }
 
   /**
-   * The call is over: polling stops, the SIP session and the devices close, and the state and event say how it
-   * ended. `dropCec`: the media leg ended first, so CEC's call is dropped too.
+   * The call is over: following stops, the media session closes, and the state and event say how it ended.
+   * `dropCec`: the media leg ended first, so CEC's call is dropped too.
    */
   #endCall<E extends CallEndedEvent | CallFailedEvent>(call: Call, event: E, dropCec = false): E | null {
     if (this.#call !== call) return null;
     call.polling.abort();
-    call.sip?.close();
-    closeDevices(call.stream);
+    call.session?.close();
     if (dropCec) this.#cec.send('dropClickToCall', {}, this.#connection.signal).catch(() => {});
     this.#call = undefined;
     if (event instanceof CallFailedEvent) this.#notice = event;
     return this.#enter(event instanceof CallFailedEvent ? 'failed' : 'ended', event);
   }
 
-  /** Places the SIP/WebRTC call to the gateway CEC named, with the devices granted on the click. */
-  async #connectMedia(call: Call, gateway: Gateway): Promise<void> {
-    const { media, stream } = call;
-    const failed = (failure: { sipStatus?: number; cause: string }) =>
-      this.#endCall(call, new CallFailedEvent({ media, reason: 'media-failed', ...failure }), true);
-    let engine;
-    try {
-      engine = await loadMediaEngine();
-    } catch {
-      failed({ cause: 'the media engine could not be loaded' });
-      return;
-    }
-    if (this.#call !== call) return;
-    call.sip = engine.placeSipCall({
-      gateway,
-      stream: stream!,
-      video: media === 'video',
-      iceServers: this.#config().iceServers,
-      onRemoteStream: (remote) => {
-        call.remoteStream = remote;
-        this.#host.requestUpdate();
-      },
-      onActive: () => {
-        if (this.#call !== call || !this.#apply('active')) return;
-        call.activeSince = Date.now();
-        this.#fire(new CallActiveEvent({ media }));
-      },
-      onEnded: () => this.#endCall(call, new CallEndedEvent({ media, by: 'remote' }), true),
-      onFailed: failed,
-    });
-  }
-
   #becomeUnavailable(reason: UnavailableReason): CallUnavailableEvent | undefined {
     if (!this.#apply('unavailable')) return undefined;
     return this.#fire((this.#notice = new CallUnavailableEvent({ reason })));
-  }
-
-  #checkSupport(): Promise<Support> {
-    return (this.#support ??= this.#querySupport().then((support) => {
-      if (support === undefined) this.#support = undefined; // unknown: ask again next time
-      return support;
-    }));
-  }
-
-  /** A failed check is no verdict: createClickToCall will then say what is wrong. */
-  async #querySupport(): Promise<Support> {
-    if (!window.isSecureContext) return 'insecure-context';
-    if (!navigator.mediaDevices) return 'no-webrtc';
-    try {
-      const supported = readSupport(await this.#cec.send('checkClickToCallSupport', undefined, this.#connection.signal));
-      return supported === false ? 'not-supported' : supported;
-    } catch {
-      return undefined;
-    }
   }
 
   /** The visitor leaves: drop the call with a request that outlives the page. */
@@ -402,8 +250,8 @@ export class CallController implements ReactiveController {
   }
 
   #fire<E extends Event>(event: E): E {
-    this.#config().debug?.(`event ${event.type}`, (event as Event & { detail?: unknown }).detail);
-    this.#host.dispatchEvent(event);
+    this.#debug?.(`event ${event.type}`, (event as Event & { detail?: unknown }).detail);
+    this.host.dispatchEvent(event);
     return event;
   }
 
@@ -411,9 +259,9 @@ export class CallController implements ReactiveController {
     const next = transition(this.#state, input);
     if (next === undefined) return false;
     this.#state = next;
-    this.#config().debug?.(`state ${next}`);
-    this.#stateChanged(next);
-    this.#host.requestUpdate();
+    this.#debug?.(`state ${next}`);
+    this.stateChanged(next);
+    this.host.requestUpdate();
     return true;
   }
 }

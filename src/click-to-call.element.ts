@@ -1,28 +1,15 @@
-import { html, LitElement, nothing, svg, type PropertyValues } from 'lit';
+import { LitElement, type PropertyValues } from 'lit';
 import { CallController } from './call-controller.js';
+import { Clock } from './clock.js';
 import { styles } from './click-to-call.styles.js';
+import { renderCall, type CallActions } from './click-to-call.template.js';
 import type { CallEndedEvent, CallOutcomeEvent } from './events.js';
-import { isInCall, type CallMedia, type CallState } from './state.js';
-import { languages, rtlLanguages, strings as english, type Language, type StringKey, type Strings } from './strings.js';
-import { loadTexts } from './chunks.js';
+import { Localize } from './localize.js';
+import { defaultButtons, defaults, readButtons, readIceServers, readSettings, warnInvalidNumbers } from './settings.js';
+import type { CallMedia, CallState } from './state.js';
+import type { Strings } from './strings.js';
 import type { TokenProvider } from './transport/token.js';
 
-const DEFAULT_MEDIA = 'voice video';
-const DEFAULT_BUTTONS: readonly CallMedia[] = ['voice', 'video'];
-
-/** Loaded translations, shared by every element on the page; `undefined` while one loads. */
-const translations = new Map<Language, Strings | undefined>();
-
-/** Numeric settings and what an invalid value falls back to. */
-const numberDefaults = { timeout: 15000, pollInterval: 1000, maxPollFailures: 5 } as const;
-type NumberSetting = keyof typeof numberDefaults;
-
-const phone = svg`<path d="M6.5 3h3l1.7 4.6-2.2 1.6a11.5 11.5 0 0 0 5.8 5.8l1.6-2.2 4.6 1.7v3A2.5 2.5 0 0 1 18.5 20 15.5 15.5 0 0 1 4 5.5 2.5 2.5 0 0 1 6.5 3z"/>`;
-const icons = {
-  voice: phone,
-  video: svg`<rect x="2" y="6" width="13" height="12" rx="2.5"/><path d="M16.5 10.5 22 7v10l-5.5-3.5z"/>`,
-  hangUp: svg`<g transform="rotate(135 12 12)">${phone}</g>`,
-};
 
 /**
  * A voice-call and a video-call button that start a click-to-dial call with a Huawei Cloud CEC agent.
@@ -61,7 +48,7 @@ const icons = {
  * @csspart button - Each button.
  * @csspart voice-button - The voice-call button.
  * @csspart video-button - The video-call button.
- * @csspart hangup-button - The hang-up button, shown while a call is in progress.
+ * @csspart hang-up-button - The hang-up button, shown while a call is in progress.
  * @csspart mute-button - The mute toggle (`aria-pressed`), shown while talking.
  * @csspart camera-button - The camera-off toggle (`aria-pressed`), shown while talking on video.
  * @csspart timer - The elapsed time of the call (`role="timer"`).
@@ -77,7 +64,7 @@ const icons = {
  * @cssproperty --ctc-accent - Button background. Default `#0b5cad` (dark theme `#9ccaff`).
  * @cssproperty --ctc-accent-disabled - Button background while disabled, busy or pressed. Default `#5f6b7a` (dark `#8b96a3`).
  * @cssproperty --ctc-on-accent - Button text and icon colour. Default `#fff` (dark `#002f55`).
- * @cssproperty --ctc-hangup - Hang-up button background. Default `#b3261e` (dark `#ffb4ab`).
+ * @cssproperty --ctc-hang-up - Hang-up button background. Default `#b3261e` (dark `#ffb4ab`).
  * @cssproperty --ctc-focus-ring - Keyboard focus outline colour. Default `#0b5cad` (dark `#9ccaff`).
  * @cssproperty --ctc-radius - Button corner radius. Default `1.4rem`.
  * @cssproperty --ctc-gap - Space between buttons. Default `0.5rem`.
@@ -109,25 +96,8 @@ export class ClickToCall extends LitElement {
     debug: { type: Boolean },
   };
 
-  readonly #call = new CallController(
-    this,
-    () => ({
-      tokenEndpoint: this.tokenEndpoint ?? undefined,
-      tokenProvider: this.tokenProvider,
-      apiBase: this.apiBase,
-      channel: this.channel,
-      context: this.context,
-      timeoutMs: this.#number('timeout'),
-      pollIntervalMs: this.#number('pollInterval'),
-      maxPollFailures: this.#number('maxPollFailures'),
-      disabled: this.disabled,
-      preflight: this.preflight,
-      mediaEngine: this.mediaEngine === 'none' ? 'none' : 'jssip',
-      iceServers: Array.isArray(this.iceServers) ? this.iceServers : [],
-      debug: this.debug ? (step: string, detail?: unknown) => console.debug('<click-to-call>', step, detail ?? '') : undefined,
-    }),
-    (state) => this.#reflectState(state),
-  );
+  readonly #call = new CallController(this, (state) => this.#reflectState(state));
+  readonly #localize = new Localize(this);
 
   /** URL of the site's token endpoint. Required unless `tokenProvider` is set. */
   tokenEndpoint?: string | null;
@@ -136,22 +106,28 @@ export class ClickToCall extends LitElement {
   tokenProvider?: TokenProvider;
 
   /** Prefix of the CEC API: a same-origin path (reverse proxy) or a full `https://…/apiaccess/ccmessaging`. */
-  apiBase = '/apiaccess/ccmessaging';
+  declare apiBase: string;
 
   /** CEC channel sent with every request. */
-  channel = 'WEB';
+  declare channel: string;
 
   /** Which buttons to show, in order: `voice`, `video` or both. Unknown words are ignored with a warning. */
-  media = 'voice video';
+  declare media: string;
 
-  /** Milliseconds allowed per HTTP request. An invalid value falls back to 15000 with a warning. */
-  timeout = 15000;
+  /** Milliseconds allowed per HTTP request. An invalid value falls back to the default, with a warning. */
+  declare timeout: number;
 
-  /** Milliseconds between polls for call events (a long-polled answer is followed at once). Invalid: 1000. */
-  pollInterval = 1000;
+  /**
+   * Milliseconds between polls for call events (a long-polled answer is followed at once). An invalid value
+   * falls back to the default, with a warning.
+   */
+  declare pollInterval: number;
 
-  /** Failed polls in a row after which the call counts as lost (`call-failed` {reason: 'lost'}). Invalid: 5. */
-  maxPollFailures = 5;
+  /**
+   * Failed polls in a row after which the call counts as lost (`call-failed` {reason: 'lost'}). An invalid
+   * value falls back to the default, with a warning.
+   */
+  declare maxPollFailures: number;
 
   /** Check support (and fetch the token) as soon as the element is on the page, not at the first hover. */
   preflight = false;
@@ -161,7 +137,7 @@ export class ClickToCall extends LitElement {
    * itself. `none`: the element stops at `connected` and the host page places the call from the
    * `call-connected` detail; the microphone is not asked for.
    */
-  mediaEngine: 'jssip' | 'none' = 'jssip';
+  declare mediaEngine: 'jssip' | 'none';
 
   /** STUN/TURN servers for the call, as `RTCIceServer` objects; the attribute takes JSON. Default: none. */
   iceServers: RTCIceServer[] = [];
@@ -179,18 +155,15 @@ export class ClickToCall extends LitElement {
   strings?: Partial<Strings>;
 
   /** `auto` (default) follows the visitor's light or dark setting; `light` or `dark` forces one. */
-  theme: 'auto' | 'light' | 'dark' = 'auto';
+  declare theme: 'auto' | 'light' | 'dark';
 
   /** `labelled` (default) buttons with icon and text, or `compact` icon-only buttons (the text stays their name). */
-  variant: 'labelled' | 'compact' = 'labelled';
+  declare variant: 'labelled' | 'compact';
 
   /** Logs each step to the console (`console.debug`); tokens never appear in it. */
   debug = false;
 
-  #buttons: readonly CallMedia[] = DEFAULT_BUTTONS;
-
-  /** The language in use: the element's `lang`, else the nearest ancestor's, else English. */
-  #language: Language = 'en';
+  #buttons: readonly CallMedia[] = defaultButtons;
 
   /** Whether the host put a custom trigger in the `trigger` slot. */
   #customTrigger = false;
@@ -198,68 +171,38 @@ export class ClickToCall extends LitElement {
   /** Whether focus was inside before this update, so it can be kept when the buttons change. */
   #hadFocus = false;
 
-  /** Re-renders the elapsed-time display once a second while the visitor is talking. */
-  #clock?: ReturnType<typeof setInterval>;
-
   constructor() {
     super();
-    const prepare = () => this.#call.prepare();
-    this.addEventListener('pointerenter', prepare);
-    this.addEventListener('focusin', prepare);
+    // The defaults of the settings (settings.ts), written once; the docs show them too.
+    Object.assign(this, defaults);
+    new Clock(this, () => this.state === 'active');
+    this.addEventListener('pointerenter', this.#prepare);
+    this.addEventListener('focusin', this.#prepare);
   }
 
   /** The call state, reflected to the `state` attribute. */
   get state(): CallState {
-    return this.#call.state;
+    return this.#call.view.state;
   }
 
   /** True while a call is being started, reflected to the `busy` attribute. */
   get busy(): boolean {
-    return this.#call.state === 'busy';
-  }
-
-  // `lang` stays the native property; its attribute is watched to switch language.
-  static override get observedAttributes(): string[] {
-    return [...super.observedAttributes, 'lang'];
-  }
-
-  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
-    super.attributeChangedCallback(name, old, value);
-    if (name === 'lang' && this.isConnected) {
-      this.#readLanguage();
-      this.requestUpdate();
-    }
+    return this.state === 'busy';
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.#reflectState(this.#call.state);
-    this.#readLanguage();
+    this.#reflectState(this.state);
+    if (this.preflight) this.#prepare();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('media')) {
-      const { media, unknown } = readMedia(this.media);
-      if (unknown.length) warn(`media ignores unknown "${unknown.join('", "')}"`);
-      if (!media.length) warn(`media "${this.media}" names no known media; showing "${DEFAULT_MEDIA}"`);
-      this.#buttons = media.length ? media : DEFAULT_BUTTONS;
-    }
-    for (const name of Object.keys(numberDefaults) as NumberSetting[]) {
-      if (changed.has(name) && this.#number(name) !== this[name]) {
-        warn(`${name} "${this[name]}" is not a positive number of at most 2147483647; using ${numberDefaults[name]}`);
-      }
-    }
+    if (changed.has('media')) this.#buttons = readButtons(this.media);
+    warnInvalidNumbers(this, changed);
     this.#hadFocus = Boolean(this.shadowRoot?.activeElement);
   }
 
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.#clock = void clearInterval(this.#clock);
-  }
-
   protected override updated(): void {
-    if (this.state !== 'active') this.#clock = void clearInterval(this.#clock);
-    else this.#clock ??= setInterval(() => this.requestUpdate(), 1000);
     // The pressed button may have been replaced (call buttons ⇄ hang-up): keep keyboard focus in the element.
     if (this.#hadFocus && !this.shadowRoot!.activeElement) this.shadowRoot!.querySelector('button')?.focus();
   }
@@ -276,7 +219,7 @@ export class ClickToCall extends LitElement {
       console.error(`<click-to-call>: start() takes "voice" or "video", not ${JSON.stringify(media)}`);
       return Promise.resolve(null);
     }
-    return this.#call.start(media);
+    return this.disabled ? Promise.resolve(null) : this.#call.start(media, readSettings(this));
   }
 
   /**
@@ -302,27 +245,8 @@ export class ClickToCall extends LitElement {
     this.#call.reset();
   }
 
-  /** A numeric setting, or its default when invalid (setTimeout fires at once beyond 2^31 - 1 ms). */
-  #number(name: NumberSetting): number {
-    const value = this[name];
-    return typeof value === 'number' && value > 0 && value < 2 ** 31 ? value : numberDefaults[name];
-  }
-
-  /** Picks the language from `lang` (own or inherited) and loads its texts if they are not there yet. */
-  #readLanguage(): void {
-    const tag = (this.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang || 'en').toLowerCase();
-    const language = languages.find((candidate) => tag === candidate || tag.startsWith(`${candidate}-`)) ?? 'en';
-    this.#language = language;
-    if (language === 'en' || translations.has(language)) return;
-    translations.set(language, undefined);
-    loadTexts(language).then(
-      ({ default: texts }) => {
-        translations.set(language, texts);
-        this.requestUpdate();
-      },
-      () => translations.delete(language), // stays in English; a later element may try again
-    );
-  }
+  /** Hover, focus or `preflight`: the token and the support verdict, ahead of a click. */
+  readonly #prepare = () => this.disabled || this.#call.prepare(readSettings(this));
 
   #reflectState(state: CallState): void {
     if (!this.isConnected) return;
@@ -330,99 +254,20 @@ export class ClickToCall extends LitElement {
     this.toggleAttribute('busy', state === 'busy');
   }
 
-  override render() {
-    const { state, media: activeMedia, notice, hangingUp, call } = this.#call;
-    const text: Strings = { ...english, ...translations.get(this.#language), ...this.strings };
-    const busy = state === 'busy';
-    const active = state === 'active';
-    const reason: string = notice?.detail.reason ?? '';
-    const status = hangingUp ? 'hangingUp' : state === 'unavailable' ? reason : state === 'error' ? 'idle' : state;
-    const alert = state !== 'error' ? 'idle' : reason === 'timeout' ? 'network' : reason in english ? reason : 'error';
-    const button = (name: CallMedia | 'hangUp', inactive: boolean, progress: boolean, onClick: () => unknown) => html`
-      <button
-        type="button"
-        part="button ${name === 'hangUp' ? 'hangup' : name}-button"
-        ?disabled=${this.disabled && name !== 'hangUp'}
-        aria-disabled=${inactive ? 'true' : nothing}
-        aria-busy=${progress ? 'true' : nothing}
-        @click=${() => inactive || onClick()}
-      >
-        ${busy && name === activeMedia
-          ? html`<span part="spinner" class="spinner" aria-hidden="true"></span>`
-          : html`<svg part="icon" viewBox="0 0 24 24" aria-hidden="true">${icons[name]}</svg>`}
-        <span part="label" class="label"><slot name=${name === 'hangUp' ? 'hang-up' : name}>${text[name]}</slot></span>
-      </button>
-    `;
-    const toggle = (name: 'mute' | 'camera', pressed = false, kind: 'audio' | 'video') => html`
-      <button type="button" part="button ${name}-button" aria-pressed=${pressed} @click=${() => this.#call.setTrack(kind, !pressed)}>
-        ${text[name]}
-      </button>
-    `;
-    const seconds = active ? Math.floor((Date.now() - call!.activeSince!) / 1000) : 0;
-    const callButtons = () => {
-      const inactive = busy || state === 'unavailable';
-      return html`
-        <slot name="trigger" @slotchange=${this.#onTriggerChange} @click=${(event: Event) => inactive || this.#startFrom(event)}></slot>
-        ${this.#customTrigger ? nothing : this.#buttons.map((media) => button(media, inactive, busy, () => this.#call.start(media)))}
-      `;
-    };
-    return html`
-      <div part="base" lang=${this.#language} dir=${rtlLanguages.includes(this.#language) ? 'rtl' : nothing}>
-        ${call?.stream && activeMedia === 'video'
-          ? html`<div part="videos">
-              <video part="remote-video" .srcObject=${call.remoteStream ?? null} autoplay playsinline></video>
-              <video part="local-video" .srcObject=${call.stream} autoplay playsinline muted></video>
-            </div>`
-          : html`<audio .srcObject=${call?.remoteStream ?? null} autoplay></audio>`}
-        <div part="buttons" aria-busy=${busy ? 'true' : nothing}>
-          ${isInCall(state)
-            ? [
-                active ? toggle('mute', call!.muted, 'audio') : nothing,
-                active && activeMedia === 'video' ? toggle('camera', call!.cameraOff, 'video') : nothing,
-                button('hangUp', hangingUp, hangingUp, () => this.#call.hangUp()),
-                active
-                  ? html`<span part="timer" role="timer">${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}</span>`
-                  : nothing,
-              ]
-            : callButtons()}
-        </div>
-        <p part="status" role="status">${text[status as StringKey] ?? ''}</p>
-        <p part="alert" class="alert" role="alert">${text[alert as StringKey]}</p>
-      </div>
-    `;
-  }
-
-  /** A click in the custom trigger starts a call: its `data-media` (`voice`/`video`), else the first of `media`. */
-  #startFrom(event: Event): void {
-    const chosen = (event.target as Element).closest?.('[data-media]')?.getAttribute('data-media');
-    this.#call.start(chosen === 'voice' || chosen === 'video' ? chosen : this.#buttons[0]);
-  }
-
-  readonly #onTriggerChange = (event: Event) => {
-    this.#customTrigger = (event.target as HTMLSlotElement).assignedElements().length > 0;
-    this.requestUpdate();
+  /** What the template's buttons ask of the element: made once, so that listeners stay the same. */
+  readonly #actions: CallActions = {
+    start: (media) => this.start(media ?? this.#buttons[0]),
+    hangUp: () => this.hangUp(),
+    setTrack: (kind, off) => this.#call.setTrack(kind, off),
+    triggerChanged: (present) => {
+      this.#customTrigger = present;
+      this.requestUpdate();
+    },
   };
-}
 
-/** The known media words of a `media` attribute, in order and without repeats, and the unknown ones. */
-function readMedia(value: unknown): { media: CallMedia[]; unknown: string[] } {
-  const words = String(value ?? '').toLowerCase().split(/[\s,]+/).filter(Boolean);
-  const media = [...new Set(words.filter((word): word is CallMedia => word === 'voice' || word === 'video'))];
-  return { media, unknown: words.filter((word) => word !== 'voice' && word !== 'video') };
-}
-
-function warn(message: string): void {
-  console.warn(`<click-to-call>: ${message}`);
-}
-
-/** The `ice-servers` attribute: a JSON array of `RTCIceServer`; anything else is ignored with a warning. */
-function readIceServers(value: string | null): RTCIceServer[] {
-  try {
-    const servers: unknown = JSON.parse(value ?? '[]');
-    if (Array.isArray(servers) && servers.every((server) => server?.urls)) return servers;
-  } catch {
-    // reported below
+  override render() {
+    const { language } = this.#localize;
+    const buttons = this.#customTrigger ? [] : this.#buttons;
+    return renderCall(this.#call.view, this.#localize.texts(this.strings), language, buttons, this.disabled, this.#actions);
   }
-  warn(`ice-servers is not a JSON array of {urls} objects; using none`);
-  return [];
 }

@@ -5,7 +5,7 @@ import { css } from 'lit';
 const dark = css`
   --_accent: var(--ctc-accent, #9ccaff);
   --_on-accent: var(--ctc-on-accent, #002f55);
-  --_hangup: var(--ctc-hangup, #ffb4ab);
+  --_hang-up: var(--ctc-hang-up, #ffb4ab);
   --_inactive: var(--ctc-accent-disabled, #8b96a3);
   --_focus: var(--ctc-focus-ring, #9ccaff);
   --_error: var(--ctc-error, #ffb4ab);
@@ -17,7 +17,7 @@ export const styles = css`
     font-family: var(--ctc-font, inherit);
     --_accent: var(--ctc-accent, #0b5cad);
     --_on-accent: var(--ctc-on-accent, #fff);
-    --_hangup: var(--ctc-hangup, #b3261e);
+    --_hang-up: var(--ctc-hang-up, #b3261e);
     --_inactive: var(--ctc-accent-disabled, #5f6b7a);
     --_focus: var(--ctc-focus-ring, #0b5cad);
     --_error: var(--ctc-error, #b3261e);
@@ -57,8 +57,8 @@ export const styles = css`
   button:hover {
     filter: brightness(0.85);
   }
-  [part~='hangup-button'] {
-    background: var(--_hangup);
+  [part~='hang-up-button'] {
+    background: var(--_hang-up);
   }
   button:focus-visible {
     outline: 3px solid var(--_focus);

@@ -144,17 +144,40 @@ export class CallFailedEvent extends ClickToCallEvent<CallFailedDetail> {
 /** The event that ends a start attempt; `start()` resolves with it. */
 export type CallOutcomeEvent = CallStartedEvent | NoAgentsEvent | CallErrorEvent | CallUnavailableEvent;
 
+/** Every event the element fires, by name: the one list the typings, the demo and the tests derive from. */
+export interface ClickToCallEventMap {
+  'call-request': CallRequestEvent;
+  'call-started': CallStartedEvent;
+  'no-agents': NoAgentsEvent;
+  'call-error': CallErrorEvent;
+  'call-unavailable': CallUnavailableEvent;
+  'call-queued': CallQueuedEvent;
+  'call-connected': CallConnectedEvent;
+  'call-active': CallActiveEvent;
+  'call-ended': CallEndedEvent;
+  'call-failed': CallFailedEvent;
+}
+
+export type ClickToCallEventName = keyof ClickToCallEventMap;
+
+/**
+ * The event names at run time (for listeners that log them all), in the order they can happen; test/helpers.ts
+ * fails to compile when one of the map is missing.
+ */
+export const eventNames = [
+  'call-request',
+  'call-unavailable',
+  'call-started',
+  'no-agents',
+  'call-error',
+  'call-queued',
+  'call-connected',
+  'call-active',
+  'call-ended',
+  'call-failed',
+] as const satisfies readonly ClickToCallEventName[];
+
 declare global {
-  interface GlobalEventHandlersEventMap {
-    'call-request': CallRequestEvent;
-    'call-started': CallStartedEvent;
-    'no-agents': NoAgentsEvent;
-    'call-error': CallErrorEvent;
-    'call-unavailable': CallUnavailableEvent;
-    'call-queued': CallQueuedEvent;
-    'call-connected': CallConnectedEvent;
-    'call-active': CallActiveEvent;
-    'call-ended': CallEndedEvent;
-    'call-failed': CallFailedEvent;
-  }
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- the map's entries are its members
+  interface GlobalEventHandlersEventMap extends ClickToCallEventMap {}
 }

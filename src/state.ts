@@ -85,5 +85,3 @@ export function transition(state: CallState, input: CallInput): CallState | unde
 export function isInCall(state: CallState): boolean {
   return state === 'started' || state === 'queued' || state === 'connected' || state === 'active';
 }
-
-export const mediaAbility: Readonly<Record<CallMedia, '0' | '1'>> = { voice: '0', video: '1' };

@@ -1,3 +1,5 @@
+import type { CallState } from './state.js';
+
 /**
  * Every text the element shows or announces, in English: button labels, one status text per state, and one
  * explanation per error, failure and unavailability reason.
@@ -44,3 +46,15 @@ export type Language = 'en' | (typeof languages)[number];
 
 /** Right-to-left languages among them. */
 export const rtlLanguages: readonly Language[] = ['ar'];
+
+const isKey = (key: string): key is StringKey => key in strings;
+
+/**
+ * What the two live regions say about the call: its state (polite `status`), and why it could not start or go
+ * on (assertive `alert`, empty unless the state is `error`). `reason` is the error, failure or unavailability's.
+ */
+export function announcements(state: CallState, reason = '', hangingUp = false): { status: StringKey; alert: StringKey } {
+  const status = hangingUp ? 'hangingUp' : state === 'unavailable' ? (isKey(reason) ? reason : 'idle') : state === 'error' ? 'idle' : state;
+  const alert = state !== 'error' ? 'idle' : reason === 'timeout' ? 'network' : isKey(reason) ? reason : 'error';
+  return { status, alert };
+}

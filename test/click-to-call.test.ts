@@ -14,7 +14,7 @@ import {
   outcomesOf,
   TOKEN_ENDPOINT,
 } from './helpers.js';
-import { tokens } from '../mocks/handlers.js';
+import { cecPath, tokens } from '../mocks/handlers.js';
 import { requests, useScenario, worker } from './support/msw.js';
 
 /** createClickToCall answers with `status` and `body` (a JSON value, or raw text). */
@@ -307,7 +307,7 @@ describe('<click-to-call media-engine="none">', () => {
       );
       const el = await callButton();
       await outcomesOf(() => el.start('voice'));
-      const check = requests('/apiaccess/ccmessaging/v1/checkClickToCallSupport')[0];
+      const check = requests(cecPath('checkClickToCallSupport'))[0];
       const create = requests(CREATE_PATH)[0];
       expect(check.headers.get('ccmessaging-token')).to.equal('expiring-1');
       expect(create.headers.get('ccmessaging-token')).to.equal('expiring-2');

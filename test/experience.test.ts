@@ -76,6 +76,46 @@ describe('<click-to-call> for the visitor', () => {
   });
 
   describe('languages', () => {
+    // First in this page to speak French: both elements connect while its texts load, and both must switch.
+    it('speaks French in both elements of a French page, from one load', async () => {
+      const page = await fixture<HTMLElement>(html`<div lang="fr"><click-to-call></click-to-call><click-to-call></click-to-call></div>`);
+      const elements = [...page.querySelectorAll('click-to-call')];
+      await waitUntil(() => elements.every((el) => labels(el)[0] === fr.voice), 'an element stayed in English');
+    });
+
+    it('speaks French in all ten elements of a French page', async () => {
+      const page = await fixture<HTMLElement>(html`<div lang="fr">${Array.from({ length: 10 }, () => html`<click-to-call></click-to-call>`)}</div>`);
+      const elements = [...page.querySelectorAll('click-to-call')];
+      await waitUntil(() => elements.every((el) => labels(el)[0] === fr.voice), 'an element stayed in English');
+      expect(elements.map((el) => labels(el)[1])).to.deep.equal(Array(10).fill(fr.video));
+    });
+
+    it('follows <html lang> as it changes at run time: en, then de, then ar (right to left)', async () => {
+      const root = document.documentElement;
+      const before = root.lang;
+      try {
+        root.lang = 'en';
+        const el = await fixture<ClickToCall>(html`<click-to-call></click-to-call>`);
+        expect(labels(el)).to.deep.equal([strings.voice, strings.video]);
+        root.lang = 'de';
+        await waitUntil(() => labels(el)[0] === de.voice, 'German never arrived');
+        root.lang = 'ar';
+        await waitUntil(() => labels(el)[0] === ar.voice, 'Arabic never arrived');
+        expect(base(el).getAttribute('dir')).to.equal('rtl');
+        await expect(el).to.be.accessible();
+      } finally {
+        root.lang = before;
+      }
+    });
+
+    it("follows a change of an ancestor's lang", async () => {
+      const wrapper = await fixture<HTMLElement>(html`<section lang="de"><div><click-to-call></click-to-call></div></section>`);
+      const el = wrapper.querySelector('click-to-call')!;
+      await waitUntil(() => labels(el)[0] === de.voice);
+      wrapper.lang = 'es';
+      await waitUntil(() => labels(el)[0] === es.voice, 'Spanish never arrived');
+    });
+
     it('speaks the language of its lang attribute', async () => {
       const el = await fixture<ClickToCall>(html`<click-to-call lang="fr"></click-to-call>`);
       await waitUntil(() => labels(el)[0] === fr.voice, 'French never arrived');
@@ -186,7 +226,7 @@ describe('<click-to-call> for the visitor', () => {
       await sendKeys({ press: 'Enter' });
       await waitUntil(() => el.state === 'queued');
       const focused = el.shadowRoot!.activeElement as HTMLElement;
-      expect(focused.getAttribute('part')).to.equal('button hangup-button');
+      expect(focused.getAttribute('part')).to.equal('button hang-up-button');
       expect(liveText(el).status).to.equal(strings.queued);
       await sendKeys({ press: 'Enter' });
       await waitUntil(() => el.state === 'ended');

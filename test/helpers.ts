@@ -1,11 +1,16 @@
 import { aTimeout, fixture, html } from '@open-wc/testing';
+import { cecPath, TOKEN_ENDPOINT } from '../mocks/handlers.js';
 import type { ClickToCall } from '../src/click-to-call.element.js';
-import type { CallOutcomeEvent } from '../src/events.js';
+import type { CallOutcomeEvent, ClickToCallEventName, eventNames } from '../src/events.js';
 import type { CallMedia } from '../src/state.js';
 import '../src/define.js';
 
-export const TOKEN_ENDPOINT = '/api/cec-token';
-export const CREATE_PATH = '/apiaccess/ccmessaging/v1/createClickToCall';
+export { TOKEN_ENDPOINT };
+export const CREATE_PATH = cecPath('createClickToCall');
+
+/** `eventNames` (src/events.ts) lists every event of the map: this fails to compile otherwise. */
+const everyEventListed: [Exclude<ClickToCallEventName, (typeof eventNames)[number]>] extends [never] ? true : never = true;
+void everyEventListed;
 
 /**
  * A `<click-to-call>` pointed at the simulated site's token endpoint. The media leg is out of these tests'
@@ -30,7 +35,8 @@ export function liveText(el: ClickToCall): { status: string; alert: string } {
   return { status: text('[role="status"]'), alert: text('[role="alert"]') };
 }
 
-const outcomeTypes = ['call-started', 'no-agents', 'call-error'] as const;
+/** The events that end a start attempt without a call (`CallOutcomeEvent` but `call-unavailable`). */
+const outcomeTypes = ['call-started', 'no-agents', 'call-error'] as const satisfies readonly ClickToCallEventName[];
 
 /**
  * Runs `action`, waits for the first outcome event heard on `document` (which proves it bubbles and is

@@ -1,6 +1,6 @@
 import { aTimeout, expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { delay, http, HttpResponse, type JsonBodyType } from 'msw';
-import { defaultGateway, tokens, type CallScript } from '../mocks/handlers.js';
+import { cecPath, defaultGateway, tokens, type CallScript } from '../mocks/handlers.js';
 import type { ClickToCall } from '../src/click-to-call.element.js';
 import { CallUnavailableEvent } from '../src/events.js';
 import { strings } from '../src/strings.js';
@@ -8,9 +8,9 @@ import { button, buttons, CREATE_PATH, liveText, TOKEN_ENDPOINT } from './helper
 import { itExcept } from './support/engine.js';
 import { requests, settled, useScenario, worker } from './support/msw.js';
 
-const CHECK_PATH = '/apiaccess/ccmessaging/v1/checkClickToCallSupport';
-const EVENTS_PATH = '/apiaccess/ccmessaging/v1/getClickToCallEvents';
-const DROP_PATH = '/apiaccess/ccmessaging/v1/dropClickToCall';
+const CHECK_PATH = cecPath('checkClickToCallSupport');
+const EVENTS_PATH = cecPath('getClickToCallEvents');
+const DROP_PATH = cecPath('dropClickToCall');
 
 const lifecycleEvents = [
   'call-started',
@@ -364,7 +364,7 @@ describe('<click-to-call media-engine="none"> lifecycle', () => {
         if (state === 'started') eventsAnswer({ resultCode: '0', resultDesc: 'ClickToCall polled without any events' });
         button(el, 'voice').click();
         await waitFor(waitForEvent);
-        const hangUpButton = el.shadowRoot!.querySelector<HTMLButtonElement>('[part~="hangup-button"]')!;
+        const hangUpButton = el.shadowRoot!.querySelector<HTMLButtonElement>('[part~="hang-up-button"]')!;
         expect(hangUpButton.textContent!.trim()).to.equal('Hang up');
         expect(el.state).to.equal(state);
         hangUpButton.click();
@@ -439,7 +439,7 @@ describe('<click-to-call media-engine="none"> lifecycle', () => {
       button(el, 'video').focus();
       button(el, 'video').click();
       await waitFor('call-started');
-      expect(el.shadowRoot!.activeElement?.getAttribute('part')).to.equal('button hangup-button');
+      expect(el.shadowRoot!.activeElement?.getAttribute('part')).to.equal('button hang-up-button');
       (el.shadowRoot!.activeElement as HTMLButtonElement).click();
       await waitFor('call-ended');
       expect(el.shadowRoot!.activeElement?.getAttribute('part')).to.equal('button voice-button');

@@ -1,4 +1,5 @@
 import { aTimeout, expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { cecPath } from '../mocks/handlers.js';
 import type { ClickToCall } from '../src/click-to-call.element.js';
 import { openDevices } from '../src/media/devices.js';
 import { gatewayUrls } from '../src/media/sip-call.js';
@@ -115,7 +116,7 @@ describe('<click-to-call> microphone and camera', () => {
       expect(detail.reason).to.equal('media-failed');
       expect(detail.cause).to.equal('Connection Error');
       expect(el.state).to.equal('error');
-      await waitUntil(() => requests('/apiaccess/ccmessaging/v1/dropClickToCall').length === 1);
+      await waitUntil(() => requests(cecPath('dropClickToCall')).length === 1);
       expect(gum.streams[0].getTracks()[0].readyState).to.equal('ended');
     } finally {
       gum.restore();

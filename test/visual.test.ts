@@ -2,7 +2,7 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { visualDiff } from '@web/test-runner-visual-regression';
 import { http, HttpResponse } from 'msw';
 import type { ClickToCall } from '../src/click-to-call.element.js';
-import type { CallScript } from '../mocks/handlers.js';
+import { cecPath, type CallScript } from '../mocks/handlers.js';
 import { TOKEN_ENDPOINT } from './helpers.js';
 import { itExcept } from './support/engine.js';
 import { useScenario, worker } from './support/msw.js';
@@ -35,7 +35,7 @@ const states: Record<string, { script: CallScript; go: (el: ClickToCall) => Prom
   unavailable: {
     script: {},
     go: (el) => {
-      worker.use(http.get('/apiaccess/ccmessaging/v1/checkClickToCallSupport', () => HttpResponse.json({ resultCode: '0', clickToCallSupported: false })));
+      worker.use(http.get(cecPath('checkClickToCallSupport'), () => HttpResponse.json({ resultCode: '0', clickToCallSupported: false })));
       return el.start('voice');
     },
   },

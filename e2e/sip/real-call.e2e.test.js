@@ -6,13 +6,13 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { connect } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { buildSync } from 'esbuild';
 import { chromium } from 'playwright-core';
+import { loadMocks, serveSimulatedSite } from '../../mocks/serve.js';
 import { chromeArgs, chromePath } from '../../scripts/chrome-path.js';
 
 const KAMAILIO = '/usr/sbin/kamailio';
@@ -28,29 +28,18 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/
 /** axe's violations inside the element, as rule ids. */
 async function axeViolations(page) {
   await page.addScriptTag({ content: axeSource });
-  return page.evaluate(async () => (await axe.run(document.querySelector('click-to-call'))).violations.map((v) => v.id));
+  return page.evaluate(async () => (await window.axe.run(document.querySelector('click-to-call'))).violations.map((v) => v.id));
 }
 
 const dist = (file) => readFileSync(new URL(`../../dist/${file}`, import.meta.url), 'utf8');
-const gateway = { domain: 'test.local', gwAddresses: ['ws://127.0.0.1:8080'], clickToCallCaller: 'visitor' };
-
-/** The simulated CEC and site: what it received, and the call it is following. */
-const cec = { received: [], accessCode: '1001', call: undefined };
-
-function cecEvent() {
-  const call = cec.call;
-  if (!call) return { resultCode: '0', resultDesc: 'ClickToCall polled without any events' };
-  call.polls++;
-  if (call.polls === 1) return { resultCode: '0', resultDesc: 'Call in queue' };
-  if (call.polls === 2) {
-    return { resultCode: '0', resultDesc: 'Call connected', eventId: 168101, content: { ...gateway, accessCode: cec.accessCode } };
-  }
-  return { resultCode: '0', resultDesc: 'ClickToCall polled without any events' };
-}
+const mocks = await loadMocks();
+/** The gateway the simulated CEC names: Kamailio, where the agent page registers as 1001. */
+const gateway = (accessCode = '1001') => ({ domain: 'test.local', gwAddresses: ['ws://127.0.0.1:8080'], accessCode, clickToCallCaller: 'visitor' });
+const dropsAtCec = () => cec.count(mocks.cecPath('dropClickToCall'));
 
 const visitorPage = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Visitor</title>
 <link rel="icon" href="data:,"><script src="/click-to-call.iife.js"></script></head><body>
-<click-to-call token-endpoint="/token" poll-interval="100"></click-to-call>
+<click-to-call token-endpoint="${mocks.TOKEN_ENDPOINT}" poll-interval="100"></click-to-call>
 <script>
   window.events = [];
   for (const type of ['call-started', 'call-error', 'call-queued', 'call-connected', 'call-active', 'call-ended', 'call-failed'])
@@ -93,7 +82,8 @@ const inboundStats = async (pc) => {
 };
 
 let kamailio;
-let http;
+/** The simulated site and CEC (mocks/), serving the pages too. */
+let cec;
 let browser;
 let origin;
 let dir;
@@ -133,29 +123,8 @@ describe('a real call through a SIP server', { skip }, () => {
       '/click-to-call.iife.js': ['text/javascript', dist('click-to-call.iife.js')],
       '/click-to-call.media.js': ['text/javascript', dist('click-to-call.media.js')],
     };
-    http = createServer(async (req, res) => {
-      let body = '';
-      for await (const chunk of req) body += chunk;
-      cec.received.push({ method: req.method, url: req.url, body });
-      const send = (type, text, status = 200) => res.writeHead(status, { 'Content-Type': type }).end(text);
-      const answer = (json) => send('application/json', JSON.stringify(json));
-      if (files[req.url]) return send(...files[req.url]);
-      if (req.url === '/token') return answer({ token: 'sip-e2e-token', expiresIn: 3600 });
-      const operation = req.url.match(/^\/apiaccess\/ccmessaging\/v1\/(\w+)/)?.[1];
-      if (operation === 'checkClickToCallSupport') return answer({ resultCode: '0', clickToCallSupported: true });
-      if (operation === 'createClickToCall') {
-        cec.call = { polls: 0 };
-        return answer({ resultCode: '0', 'resultDesc:': null });
-      }
-      if (operation === 'getClickToCallEvents') return answer(cecEvent());
-      if (operation === 'dropClickToCall') {
-        cec.call = undefined;
-        return answer({ resultCode: '0', resultDesc: '' });
-      }
-      send('text/plain', 'not found', 404);
-    });
-    await new Promise((resolve) => http.listen(0, '127.0.0.1', resolve));
-    origin = `http://127.0.0.1:${http.address().port}`;
+    cec = await serveSimulatedSite(mocks, {}, { files });
+    origin = cec.url;
     browser = await chromium.launch({
       executablePath: chromePath(),
       args: [...chromeArgs, '--allow-loopback-in-peer-connection', '--autoplay-policy=no-user-gesture-required'],
@@ -164,15 +133,14 @@ describe('a real call through a SIP server', { skip }, () => {
 
   after(async () => {
     await browser?.close();
-    http?.close();
+    await cec?.close();
     kamailio?.kill('SIGTERM');
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   beforeEach(() => {
-    cec.received = [];
-    cec.accessCode = '1001';
-    cec.call = undefined;
+    cec.received.length = 0;
+    cec.play({ queueMs: 150, gateway: gateway() });
   });
 
   /** An agent page registered at Kamailio, and a visitor page whose peer connections and streams are kept. */
@@ -189,13 +157,13 @@ describe('a real call through a SIP server', { skip }, () => {
       window.RTCPeerConnection = class extends Original {
         constructor(...args) {
           super(...args);
-          peers.push(this);
+          window.peers.push(this);
         }
       };
       const getUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
       navigator.mediaDevices.getUserMedia = async (constraints) => {
         const stream = await getUserMedia(constraints);
-        streams.push(stream);
+        window.streams.push(stream);
         return stream;
       };
     });
@@ -204,10 +172,10 @@ describe('a real call through a SIP server', { skip }, () => {
   }
 
   const eventOf = (page, type) =>
-    page.waitForFunction((t) => events.find((e) => e.type === t), type, { timeout: 15_000 }).then((h) => h.jsonValue());
+    page.waitForFunction((t) => window.events.find((e) => e.type === t), type, { timeout: 15_000 }).then((h) => h.jsonValue());
   const visitorStats = (page) => page.evaluate(`(${inboundStats})(peers.at(-1))`);
   const agentStats = (page) => page.evaluate(`(${inboundStats})(agent.calls.at(-1).session.connection)`);
-  const localTracks = (page) => page.evaluate(() => streams.flatMap((s) => s.getTracks().map((t) => t.readyState)));
+  const localTracks = (page) => page.evaluate(() => window.streams.flatMap((s) => s.getTracks().map((t) => t.readyState)));
 
   it('voice: audio flows both ways, and the visitor hangs up both legs', async () => {
     const { context, agent, visitor } = await openPages();
@@ -233,7 +201,7 @@ describe('a real call through a SIP server', { skip }, () => {
     const ended = await eventOf(visitor, 'call-ended');
     assert.deepEqual(ended.detail, { media: 'voice', by: 'local' });
     await agent.waitForFunction(() => agent.ended === 1);
-    assert.ok(cec.received.some((r) => r.url.endsWith('/dropClickToCall')), 'CEC was told');
+    assert.equal(dropsAtCec(), 1, 'CEC was told');
     assert.deepEqual(await localTracks(visitor), ['ended']);
     await context.close();
   });
@@ -254,21 +222,21 @@ describe('a real call through a SIP server', { skip }, () => {
     await agent.evaluate(() => agent.calls[0].session.terminate());
     const ended = await eventOf(visitor, 'call-ended');
     assert.deepEqual(ended.detail, { media: 'video', by: 'remote' });
-    await visitor.waitForFunction(() => streams.every((s) => s.getTracks().every((t) => t.readyState === 'ended')));
-    assert.ok(cec.received.some((r) => r.url.endsWith('/dropClickToCall')), 'CEC was told');
+    await visitor.waitForFunction(() => window.streams.every((s) => s.getTracks().every((t) => t.readyState === 'ended')));
+    assert.equal(dropsAtCec(), 1, 'CEC was told');
     await context.close();
   });
 
   it('a 404 from the SIP server fails the call with media-failed and drops it at CEC', async () => {
-    cec.accessCode = '1999';
+    cec.play({ queueMs: 150, gateway: gateway('1999') });
     const { context, visitor } = await openPages();
     await visitor.getByRole('button', { name: 'Voice call' }).click();
     const failed = await eventOf(visitor, 'call-failed');
     assert.equal(failed.detail.reason, 'media-failed');
     assert.equal(failed.detail.sipStatus, 404);
     assert.equal(await visitor.locator('click-to-call').getAttribute('state'), 'error');
-    await visitor.waitForFunction(() => streams.every((s) => s.getTracks().every((t) => t.readyState === 'ended')));
-    assert.ok(cec.received.some((r) => r.url.endsWith('/dropClickToCall')), 'CEC was told');
+    await visitor.waitForFunction(() => window.streams.every((s) => s.getTracks().every((t) => t.readyState === 'ended')));
+    assert.equal(dropsAtCec(), 1, 'CEC was told');
     await context.close();
   });
 
@@ -283,7 +251,7 @@ describe('a real call through a SIP server', { skip }, () => {
       // Hovering checks support ahead of the click; what matters is what the click sends.
       await page.getByRole('button', { name: 'Voice call' }).hover();
       await new Promise((resolve) => setTimeout(resolve, 300));
-      cec.received = [];
+      cec.received.length = 0;
       await page.getByRole('button', { name: 'Voice call' }).click();
       const error = await eventOf(page, 'call-error');
       assert.equal(error.detail.reason, 'permission-denied');

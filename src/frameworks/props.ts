@@ -1,45 +1,27 @@
 import type { ClickToCall } from '../click-to-call.element.js';
 
-/** The element's events, by name. */
-export type ClickToCallEventName =
-  | 'call-request'
-  | 'call-started'
-  | 'no-agents'
-  | 'call-error'
-  | 'call-unavailable'
-  | 'call-queued'
-  | 'call-connected'
-  | 'call-active'
-  | 'call-ended'
-  | 'call-failed';
+export type { ClickToCallEventName } from '../events.js';
+
+/** The element's reactive properties, as its `static properties` declare them. */
+type Declarations = typeof ClickToCall.properties;
+type Settable = keyof Declarations;
+
+/** `pollInterval` → `poll-interval`: how the element names an attribute (test/node/api.test.js keeps it so). */
+type Kebab<Name extends string> = Name extends `${infer Head}${infer Tail}`
+  ? `${Head extends Lowercase<Head> ? Head : `-${Lowercase<Head>}`}${Kebab<Tail>}`
+  : Name;
+
+/** The properties whose attribute has a name of its own (the others have none, or the property's name). */
+type Renamed = { [Name in Settable]: Declarations[Name] extends { attribute: string } ? Name : never }[Settable];
+
+/** What an attribute takes: numbers as numbers or text, JSON attributes as text, the rest as the property does. */
+type AttributeValue<Name extends Settable> = Declarations[Name] extends { type: NumberConstructor }
+  ? number | string
+  : Declarations[Name] extends { converter: unknown }
+    ? string
+    : ClickToCall[Name];
 
 /** What a framework may set on `<click-to-call>`: its properties, and its attributes by their own names. */
-export type ClickToCallProps = Partial<
-  Pick<
-    ClickToCall,
-    | 'tokenEndpoint'
-    | 'tokenProvider'
-    | 'apiBase'
-    | 'channel'
-    | 'media'
-    | 'timeout'
-    | 'pollInterval'
-    | 'maxPollFailures'
-    | 'preflight'
-    | 'mediaEngine'
-    | 'iceServers'
-    | 'disabled'
-    | 'context'
-    | 'strings'
-    | 'theme'
-    | 'variant'
-    | 'debug'
-  >
-> & {
-  'token-endpoint'?: string;
-  'api-base'?: string;
-  'poll-interval'?: number | string;
-  'max-poll-failures'?: number | string;
-  'media-engine'?: 'jssip' | 'none';
-  'ice-servers'?: string;
+export type ClickToCallProps = Partial<Pick<ClickToCall, Settable>> & {
+  [Name in Renamed as Kebab<Name>]?: AttributeValue<Name>;
 };

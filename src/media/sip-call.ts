@@ -24,8 +24,6 @@ export interface SipCallOptions {
 export interface SipCall {
   /** Sends BYE (or CANCEL) if the session still runs, and closes the WebSocket. Calls no callback afterwards. */
   close(): void;
-  /** The peer connection, once the call has one (for stats). */
-  readonly connection?: RTCPeerConnection;
 }
 
 /** `wss://…` and `ws://…` as they are; a bare `host:port` means `wss://host:port`. */
@@ -72,9 +70,6 @@ export function placeSipCall(options: SipCallOptions): SipCall {
         // already ending
       }
       ua.stop();
-    },
-    get connection() {
-      return session?.connection;
     },
   };
 

@@ -9,11 +9,18 @@ export interface Gateway {
   readonly clickToCallCaller: string;
 }
 
+/** Why CEC failed a call, as getClickToCallEvents says. */
+export interface CecFailure {
+  readonly reason: 'queue-timeout' | 'failed';
+  readonly causeId?: string;
+  readonly causeDesc?: string;
+}
+
 /** What one getClickToCallEvents answer means for the call. */
 export type CallEvent =
   | { readonly type: 'none' | 'queued' | 'ended' }
-  | ({ readonly type: 'connected' } & Gateway)
-  | { readonly type: 'failed'; readonly reason: 'queue-timeout' | 'failed'; readonly causeId?: string; readonly causeDesc?: string };
+  | { readonly type: 'connected'; readonly gateway: Gateway }
+  | { readonly type: 'failed'; readonly failure: CecFailure };
 
 /** A 2xx JSON object answer, read leniently; `undefined` for anything else. */
 interface CecAnswer {
@@ -75,15 +82,17 @@ export function readCallEvent(answer: HttpAnswer): CallEvent {
   };
   if (String(json!.eventId) === '168101' || said === 'call connected') {
     const addresses = [content.gwAddresses].flat();
-    return {
-      type: 'connected',
+    const gateway = {
       domain: text('domain'),
       gwAddresses: addresses.filter((address): address is string => typeof address === 'string' && address !== ''),
       accessCode: text('accessCode'),
       clickToCallCaller: text('clickToCallCaller'),
     };
+    return { type: 'connected', gateway };
   }
-  if (said === 'call failed') return { type: 'failed', reason: 'failed', causeId: text('causeId') || undefined, causeDesc: text('causeDesc') || undefined };
-  if (said === 'call queued timeout') return { type: 'failed', reason: 'queue-timeout' };
+  if (said === 'call failed') {
+    return { type: 'failed', failure: { reason: 'failed', causeId: text('causeId') || undefined, causeDesc: text('causeDesc') || undefined } };
+  }
+  if (said === 'call queued timeout') return { type: 'failed', failure: { reason: 'queue-timeout' } };
   return { type: said === 'call in queue' ? 'queued' : said === 'call disconnected' ? 'ended' : 'none' };
 }

@@ -1,3 +1,4 @@
+import type { CallMedia } from '../state.js';
 import { CallFailure, exchange, type HttpAnswer } from './http.js';
 import { endpointProvider, fetchGrant, TokenCache, type TokenGrant, type TokenProvider } from './token.js';
 
@@ -16,24 +17,28 @@ export interface CecConfig {
 
 export type CecOperation = 'checkClickToCallSupport' | 'createClickToCall' | 'getClickToCallEvents' | 'dropClickToCall';
 
+/** createClickToCall's `mediaAbility`: CEC's encoding of voice and video. */
+export const mediaAbility: Readonly<Record<CallMedia, '0' | '1'>> = { voice: '0', video: '1' };
+
 /**
  * CEC's four click-to-dial operations with the visitor's token: fetched and cached, sent as a header,
  * replaced when CEC rotates it, and fetched anew (with one retry) when CEC answers 401/403.
  */
 export class CecClient {
   readonly #tokens = new TokenCache((signal) => this.#loadGrant(signal));
-  /** What the cached token was fetched with: a different endpoint, provider or context needs a new one. */
-  #tokenSource: readonly unknown[] = [];
+  #config: CecConfig = { apiBase: '', channel: '', timeoutMs: 0, context: undefined };
 
-  readonly #config: () => CecConfig;
-
-  constructor(config: () => CecConfig) {
+  /**
+   * The configuration of the requests that follow, checked: `CallFailure('config')` when it cannot work,
+   * before anything is sent. A different endpoint, provider or context than the cached token's drops it.
+   */
+  use(config: CecConfig): void {
+    const { tokenEndpoint, tokenProvider, context, apiBase } = config;
+    const previous = this.#config;
+    if (tokenEndpoint !== previous.tokenEndpoint || tokenProvider !== previous.tokenProvider || context !== previous.context) {
+      this.#tokens.forget();
+    }
     this.#config = config;
-  }
-
-  /** Throws `CallFailure('config')` when the configuration cannot work, before anything is sent. */
-  validate(): void {
-    const { tokenProvider, tokenEndpoint, apiBase } = this.#config();
     if (typeof tokenProvider !== 'function' && !tokenEndpoint) {
       throw new CallFailure('config', 'set the token-endpoint attribute or the tokenProvider property');
     }
@@ -42,12 +47,12 @@ export class CecClient {
 
   /** Gets the token ahead of need (a cached valid one costs nothing); failures wait for a real request. */
   prefetchToken(signal: AbortSignal): void {
-    this.#grant(signal).catch(() => {});
+    this.#tokens.get(signal).catch(() => {});
   }
 
   /** GET `operation?channel=…` without `body`, else POST `{channel, ...body}`. */
   async send(operation: CecOperation, body: Record<string, string> | undefined, signal: AbortSignal): Promise<HttpAnswer> {
-    let grant = await this.#grant(signal);
+    let grant = await this.#tokens.get(signal);
     let answer = await this.#exchange(grant, operation, body, signal);
     if (answer.status === 401 || answer.status === 403) {
       this.#tokens.invalidate(grant);
@@ -55,17 +60,6 @@ export class CecClient {
       answer = await this.#exchange(grant, operation, body, signal);
     }
     return answer;
-  }
-
-  /** The token for the current endpoint, provider and context. */
-  #grant(signal: AbortSignal): Promise<TokenGrant> {
-    const { tokenEndpoint, tokenProvider, context } = this.#config();
-    const source = [tokenEndpoint, tokenProvider, context];
-    if (source.some((input, i) => input !== this.#tokenSource[i])) {
-      this.#tokens.forget();
-      this.#tokenSource = source;
-    }
-    return this.#tokens.get(signal);
   }
 
   /** A last POST that outlives the page (`keepalive`), with the token already at hand; errors are ignored. */
@@ -91,15 +85,15 @@ export class CecClient {
     signal: AbortSignal,
   ): Promise<HttpAnswer> {
     const { url, init } = this.#request(grant, operation, body);
-    const answer = await exchange(url, init, signal, this.#config().timeoutMs);
-    this.#config().debug?.(`${operation} → HTTP ${answer.status}`);
+    const answer = await exchange(url, init, signal, this.#config.timeoutMs);
+    this.#config.debug?.(`${operation} → HTTP ${answer.status}`);
     const rotated = answer.headers.get('ccmessaging-token');
     if (rotated) this.#tokens.rotate(grant, rotated);
     return answer;
   }
 
   #request(grant: TokenGrant, operation: CecOperation, body: Record<string, string> | undefined) {
-    const { apiBase, channel } = this.#config();
+    const { apiBase, channel } = this.#config;
     const url = cecUrl(apiBase, operation);
     const headers = cecHeaders(grant);
     const init: RequestInit = body
@@ -109,9 +103,9 @@ export class CecClient {
   }
 
   #loadGrant(signal: AbortSignal): Promise<TokenGrant> {
-    const { tokenProvider, tokenEndpoint, context, timeoutMs } = this.#config();
+    const { tokenProvider, tokenEndpoint, context, timeoutMs, debug } = this.#config;
     const provider = typeof tokenProvider === 'function' ? tokenProvider : endpointProvider(tokenEndpoint ?? '');
-    this.#config().debug?.('token requested');
+    debug?.('token requested');
     return fetchGrant(provider, context, signal, timeoutMs);
   }
 }

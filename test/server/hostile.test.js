@@ -13,12 +13,12 @@ import { runInNewContext } from 'node:vm';
 import { createTokenServer, createTokenService } from '../../dist/server/index.js';
 import * as harness from './harness.js';
 import { advanceClock, closeAll, inBatches, logged, MOUNT, post, PUBLIC_ORIGIN, rawRequest, sleep, startCli, track } from './harness.js';
-import { loadMocks, startUpstream as startUpstreamOn } from './upstream.js';
+import { loadMocks, serveSimulatedUpstream } from '../../mocks/serve.js';
 
 const mocks = await loadMocks();
 const credentials = mocks.upstreamCredentials;
 const startService = (upstream, options) => harness.startService(upstream, credentials, options);
-const startUpstream = async (...args) => track(await startUpstreamOn(mocks, ...args));
+const startUpstream = async (...args) => track(await serveSimulatedUpstream(mocks, ...args));
 after(closeAll);
 
 const TOKEN_BY_AK_SK = '/apigovernance/api/oauth/tokenByAkSk';

@@ -6,13 +6,13 @@ import { spawnSync } from 'node:child_process';
 import { createTokenService } from '../../dist/server/index.js';
 import * as harness from './harness.js';
 import { advanceClock, answered, closeAll, logged, MOUNT, post, PUBLIC_ORIGIN, track } from './harness.js';
-import { loadMocks, startUpstream as startUpstreamOn } from './upstream.js';
+import { loadMocks, serveSimulatedUpstream } from '../../mocks/serve.js';
 
 const mocks = await loadMocks();
 const credentials = mocks.upstreamCredentials;
 const { appSecret } = credentials;
 const startService = (upstream, options) => harness.startService(upstream, credentials, options);
-const startUpstream = async (...args) => track(await startUpstreamOn(mocks, ...args));
+const startUpstream = async (...args) => track(await serveSimulatedUpstream(mocks, ...args));
 after(closeAll);
 
 let upstream;

@@ -36,7 +36,7 @@ before(async () => {
  * after the page sent them (later still in WebKit): a count read before this may miss the last ones.
  */
 export async function settled(): Promise<void> {
-  for (let count = -1, rounds = 0; count !== seen.length && rounds < 40; rounds++) {
+  for (let count = -1, rounds = 0; count !== seen.length && rounds < 12; rounds++) {
     count = seen.length;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

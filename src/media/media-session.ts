@@ -1,0 +1,80 @@
+import { loadMediaEngine } from '../chunks.js';
+import type { CallMedia } from '../state.js';
+import type { Gateway } from '../transport/cec-answers.js';
+import { closeDevices, openDevices } from './devices.js';
+import type { SipCall } from './sip-call.js';
+
+export interface MediaCallbacks {
+  /** Something the view shows changed: the agent's stream, mute, camera. */
+  readonly onChange: () => void;
+  /** The SIP session is confirmed: visitor and agent are talking. */
+  readonly onActive: () => void;
+  /** The agent hung up. */
+  readonly onEnded: () => void;
+  readonly onFailed: (failure: { sipStatus?: number; cause: string }) => void;
+}
+
+/**
+ * The visitor's side of a call: the microphone (and camera) granted on the click, the SIP/WebRTC call to the
+ * gateway CEC names once an agent is connected, mute and camera, the agent's stream, and when talking began.
+ */
+export class MediaSession {
+  remote?: MediaStream;
+  /** When the SIP session was confirmed (`Date.now()`). */
+  activeSince?: number;
+  muted = false;
+  cameraOff = false;
+  #sip?: SipCall;
+  #closed = false;
+
+  private constructor(
+    readonly media: CallMedia,
+    readonly local: MediaStream,
+  ) {}
+
+  /** Asks for the devices `media` needs; rejects with `CallFailure` saying what the visitor can do. */
+  static async open(media: CallMedia): Promise<MediaSession> {
+    return new MediaSession(media, await openDevices(media));
+  }
+
+  /** Loads the media engine and calls the gateway with the granted devices. */
+  async connect(gateway: Gateway, iceServers: readonly RTCIceServer[], callbacks: MediaCallbacks): Promise<void> {
+    let engine;
+    try {
+      engine = await loadMediaEngine();
+    } catch {
+      return callbacks.onFailed({ cause: 'the media engine could not be loaded' });
+    }
+    if (this.#closed) return;
+    this.#sip = engine.placeSipCall({
+      gateway,
+      stream: this.local,
+      video: this.media === 'video',
+      iceServers: [...iceServers],
+      onRemoteStream: (remote) => {
+        this.remote = remote;
+        callbacks.onChange();
+      },
+      onActive: () => {
+        this.activeSince = Date.now();
+        callbacks.onActive();
+      },
+      onEnded: callbacks.onEnded,
+      onFailed: callbacks.onFailed,
+    });
+  }
+
+  /** Mutes the microphone (`audio`) or turns the camera off (`video`), or back on. */
+  setTrack(kind: 'audio' | 'video', off: boolean): void {
+    for (const track of this.local.getTracks()) if (track.kind === kind) track.enabled = !off;
+    if (kind === 'audio') this.muted = off;
+    else this.cameraOff = off;
+  }
+
+  /** Ends the SIP call (BYE or CANCEL, no callback follows) and stops every track: the camera light goes off. */
+  close(): void {
+    this.#closed = true;
+    this.#sip?.close();
+    closeDevices(this.local);
+  }
+}

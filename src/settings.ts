@@ -1,0 +1,105 @@
+import type { CallMedia } from './state.js';
+import type { CecConfig } from './transport/cec-client.js';
+import type { TokenProvider } from './transport/token.js';
+
+/** Every setting's default, written once: the element's fields start from these, invalid values fall back to them. */
+export const defaults = {
+  apiBase: '/apiaccess/ccmessaging',
+  channel: 'WEB',
+  media: 'voice video',
+  timeout: 15000,
+  pollInterval: 1000,
+  maxPollFailures: 5,
+  mediaEngine: 'jssip',
+  theme: 'auto',
+  variant: 'labelled',
+} as const;
+
+/** The buttons `defaults.media` shows. */
+export const defaultButtons: readonly CallMedia[] = ['voice', 'video'];
+
+/** What an attempt runs with, read once as it starts: a setting changed mid-attempt applies to the next one. */
+export interface CallSettings extends CecConfig {
+  readonly pollIntervalMs: number;
+  readonly maxPollFailures: number;
+  /** `jssip`: the element places the SIP/WebRTC call; `none`: the host page does, from `call-connected`. */
+  readonly mediaEngine: 'jssip' | 'none';
+  readonly iceServers: readonly RTCIceServer[];
+}
+
+/** The element's fields a snapshot is read from. */
+export interface SettingFields {
+  tokenEndpoint?: string | null;
+  tokenProvider?: TokenProvider;
+  apiBase: string;
+  channel: string;
+  context?: unknown;
+  timeout: number;
+  pollInterval: number;
+  maxPollFailures: number;
+  mediaEngine: string;
+  iceServers: RTCIceServer[];
+  debug: boolean;
+}
+
+type NumberSetting = 'timeout' | 'pollInterval' | 'maxPollFailures';
+const numberSettings: readonly NumberSetting[] = ['timeout', 'pollInterval', 'maxPollFailures'];
+
+/** A snapshot of `fields` for one attempt, every invalid value replaced by its default. */
+export function readSettings(fields: SettingFields): CallSettings {
+  return {
+    tokenEndpoint: fields.tokenEndpoint ?? undefined,
+    tokenProvider: fields.tokenProvider,
+    apiBase: fields.apiBase,
+    channel: fields.channel,
+    context: fields.context,
+    timeoutMs: validNumber(fields, 'timeout'),
+    pollIntervalMs: validNumber(fields, 'pollInterval'),
+    maxPollFailures: validNumber(fields, 'maxPollFailures'),
+    mediaEngine: fields.mediaEngine === 'none' ? 'none' : 'jssip',
+    iceServers: Array.isArray(fields.iceServers) ? fields.iceServers : [],
+    debug: fields.debug ? (step, detail) => console.debug('<click-to-call>', step, detail ?? '') : undefined,
+  };
+}
+
+/** Warns about each changed number setting that is invalid, naming the default used instead. */
+export function warnInvalidNumbers(fields: SettingFields, changed: ReadonlyMap<PropertyKey, unknown>): void {
+  for (const name of numberSettings) {
+    if (changed.has(name) && validNumber(fields, name) !== fields[name]) {
+      warn(`${name} "${fields[name]}" is not a number from 1 to 2147483647; using ${defaults[name]}`);
+    }
+  }
+}
+
+/** A number setting, or its default when invalid (setTimeout fires at once beyond 2^31 - 1 ms). */
+function validNumber(fields: SettingFields, name: NumberSetting): number {
+  const value = fields[name];
+  return typeof value === 'number' && value > 0 && value < 2 ** 31 ? value : defaults[name];
+}
+
+/** The buttons a `media` value asks for, in order and without repeats; unknown words are warned about. */
+export function readButtons(value: unknown): readonly CallMedia[] {
+  const words = String(value ?? '').toLowerCase().split(/[\s,]+/).filter(Boolean);
+  const media = [...new Set(words.filter((word): word is CallMedia => word === 'voice' || word === 'video'))];
+  const unknown = words.filter((word) => word !== 'voice' && word !== 'video');
+  if (unknown.length) warn(`media ignores unknown "${unknown.join('", "')}"`);
+  if (media.length) return media;
+  warn(`media "${value}" names no known media; showing "${defaults.media}"`);
+  return defaultButtons;
+}
+
+/** The `ice-servers` attribute: a JSON array of `RTCIceServer`; anything else is ignored with a warning. */
+export function readIceServers(value: string | null): RTCIceServer[] {
+  try {
+    const servers: unknown = JSON.parse(value ?? '[]');
+    if (Array.isArray(servers) && servers.every((server) => server?.urls)) return servers;
+  } catch {
+    // reported below
+  }
+  warn('ice-servers is not a JSON array of {urls}; using none');
+  return [];
+}
+
+export function warn(message: string): void {
+  console.warn(`<click-to-call>: ${message}`);
+}

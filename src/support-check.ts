@@ -1,0 +1,44 @@
+import type { UnavailableReason } from './state.js';
+import { readSupport } from './transport/cec-answers.js';
+import type { CecClient } from './transport/cec-client.js';
+
+/** `true`: calling can work; a reason: it cannot work here; `undefined`: unknown (the check failed). */
+export type Support = true | UnavailableReason | undefined;
+
+/**
+ * Whether calling can work here: the browser's abilities, then CEC's verdict (checkClickToCallSupport). A
+ * verdict is asked once and kept until `forget()`; a check that fails is no verdict, and is asked again.
+ */
+export class SupportCheck {
+  #verdict?: Promise<Support>;
+
+  constructor(private readonly cec: CecClient) {}
+
+  /** Whether a verdict is known or on its way. */
+  get asked(): boolean {
+    return this.#verdict !== undefined;
+  }
+
+  check(signal: AbortSignal): Promise<Support> {
+    return (this.#verdict ??= this.#query(signal).then((support) => {
+      if (support === undefined) this.#verdict = undefined;
+      return support;
+    }));
+  }
+
+  forget(): void {
+    this.#verdict = undefined;
+  }
+
+  /** A failed check is no verdict: createClickToCall will then say what is wrong. */
+  async #query(signal: AbortSignal): Promise<Support> {
+    if (!window.isSecureContext) return 'insecure-context';
+    if (!navigator.mediaDevices) return 'no-webrtc';
+    try {
+      const supported = readSupport(await this.cec.send('checkClickToCallSupport', undefined, signal));
+      return supported === false ? 'not-supported' : supported;
+    } catch {
+      return undefined;
+    }
+  }
+}
