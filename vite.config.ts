@@ -85,15 +85,17 @@ const minifyTemplates: Plugin = {
 };
 
 /**
- * Three builds into dist/ (the first empties it):
- * - default: the npm ES modules, Lit and JsSIP external; the media engine is a dynamic-import chunk;
- * - `iife`: the script-tag bundle, Lit inside, loading the media engine from its sibling file;
- * - `media`: that sibling, `click-to-call.media.js`, an ES module with JsSIP inside;
+ * Builds into dist/ (the first empties it):
+ * - default: the npm ES modules, Lit and JsSIP external; the call and media engines are dynamic-import chunks;
+ * - `iife`: the script-tag bundle, Lit inside, loading the call and media engines from sibling files;
+ * - `call`: the first sibling, `click-to-call.call.js`, an ES module loaded at the visitor's first intent;
+ * - `media`: the second, `click-to-call.media.js`, an ES module with JsSIP inside, loaded on call-connected;
  * - `locales`: the script-tag bundle's other siblings, `locales/<language>.js`.
  */
 export default defineConfig(({ mode }) => {
   const lib = {
     iife: { entry: 'src/index.ts', name: 'ClickToCall', formats: ['iife' as const], fileName: () => 'click-to-call.iife.js' },
+    call: { entry: 'src/call-engine.ts', formats: ['es' as const], fileName: () => 'click-to-call.call.js' },
     media: { entry: 'src/media/sip-call.ts', formats: ['es' as const], fileName: () => 'click-to-call.media.js' },
     locales: {
       entry: Object.fromEntries(languages.map((language) => [language, `src/locales/${language}.ts`])),

@@ -24,6 +24,7 @@ const esm = Buffer.concat(['index.js', ...readdirSync('dist').filter((f) => /^el
 results.sizes = {
   'click-to-call.iife.js': size(dist('click-to-call.iife.js')),
   'ES entry (index + element chunk)': size(esm),
+  'click-to-call.call.js': size(dist('click-to-call.call.js')),
   'click-to-call.media.js': size(dist('click-to-call.media.js')),
   ...Object.fromEntries(readdirSync('dist/locales').filter((f) => f.endsWith('.js')).map((f) => [`locales/${f}`, size(dist(`locales/${f}`))])),
 };
@@ -39,6 +40,7 @@ const files = {
   '/page/1': ['text/html', page(1)],
   '/page/100': ['text/html', page(100)],
   '/click-to-call.iife.js': ['text/javascript', dist('click-to-call.iife.js')],
+  '/click-to-call.call.js': ['text/javascript', dist('click-to-call.call.js')],
 };
 const cec = await serveSimulatedSite(mocks, { queueMs: 60_000 }, { files, delayMs: R });
 /** When createClickToCall requests reached CEC, and how many polls, since `since`. */
@@ -201,9 +203,9 @@ results.clickLatencyInR = {};
   const upstream = await serveSimulatedUpstream(mocks, { queueMs: 0 });
   let service;
   const site = createServer((req, res) =>
-    req.url === '/' || req.url === '/click-to-call.iife.js'
+    req.url === '/' || req.url.startsWith('/click-to-call.')
       ? res.writeHead(200, { 'Content-Type': req.url === '/' ? 'text/html' : 'text/javascript' }).end(
-          req.url === '/' ? page(0) : dist('click-to-call.iife.js'),
+          req.url === '/' ? page(0) : dist(req.url.slice(1)),
         )
       : service(req, res),
   );

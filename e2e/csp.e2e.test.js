@@ -31,6 +31,7 @@ const server = await serveSimulatedSite(
       '/page.js': ['text/javascript', pageScript],
       '/favicon.ico': ['image/x-icon', ''],
       '/click-to-call.iife.js': () => dist('click-to-call.iife.js'),
+      '/click-to-call.call.js': () => dist('click-to-call.call.js'),
       '/locales/fr.js': () => dist('locales/fr.js'),
     },
   },

@@ -28,6 +28,7 @@ const files = {
   '/fr': ['text/html', page('<click-to-call lang="fr" media-engine="none"></click-to-call>')],
   '/favicon.ico': ['image/x-icon', ''],
   '/click-to-call.iife.js': async () => ['text/javascript', await dist('click-to-call.iife.js')],
+  '/click-to-call.call.js': async () => ['text/javascript', await dist('click-to-call.call.js')],
   ...Object.fromEntries(
     ['zh', 'es', 'fr', 'de', 'ar', 'pt'].map((language) => [`/locales/${language}.js`, async () => ['text/javascript', await dist(`locales/${language}.js`)]]),
   ),
@@ -104,6 +105,34 @@ describe('script-tag bundle in a plain page', () => {
     assert.equal(drop.body, '{"channel":"WEB"}');
     assert.equal(received(TOKEN_ENDPOINT).length, 1, 'one token for the whole call');
     assert.deepEqual(errors, []);
+    await tab.close();
+  });
+
+  it('loads the call engine from next to the script at the first hover, not with the page, and once', async () => {
+    const { tab, errors } = await openPage();
+    await tab.locator('click-to-call button').first().waitFor();
+    assert.equal(received('/click-to-call.call.js').length, 0, 'not with the page');
+    await tab.getByRole('button', { name: 'Voice call' }).hover();
+    await tab.waitForResponse((response) => response.url().endsWith('/click-to-call.call.js'));
+    await tab.getByRole('button', { name: 'Voice call' }).click();
+    await tab.locator('#log', { hasText: 'call-started' }).waitFor();
+    assert.equal(received('/click-to-call.call.js').length, 1);
+    assert.deepEqual(errors, []);
+    await tab.close();
+  });
+
+  it('a call engine that cannot load ends the click in call-error (network); the next click loads it', async () => {
+    const { tab } = await openPage();
+    await tab.route('**/click-to-call.call.js', (route) => route.abort());
+    await tab.getByRole('button', { name: 'Voice call' }).click();
+    await tab.locator('#log', { hasText: 'call-error' }).waitFor();
+    assert.match(await tab.locator('#log').textContent(), /call-error {"media":"voice","reason":"network","message":"the call engine could not be loaded"}/);
+    assert.equal(await tab.locator('click-to-call').getAttribute('state'), 'error');
+    assert.match(await tab.getByRole('alert').textContent(), /Check your connection/);
+    assert.equal(received(mocks.cecPath('createClickToCall')).length, 0);
+    await tab.unroute('**/click-to-call.call.js');
+    await tab.getByRole('button', { name: 'Voice call' }).click();
+    await tab.locator('#log', { hasText: 'call-started' }).waitFor();
     await tab.close();
   });
 

@@ -1,26 +1,15 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import {
-  CallActiveEvent,
-  CallConnectedEvent,
-  CallEndedEvent,
-  CallErrorEvent,
-  CallFailedEvent,
-  CallQueuedEvent,
-  CallRequestEvent,
-  CallStartedEvent,
-  CallUnavailableEvent,
-  NoAgentsEvent,
-  type CallOutcomeEvent,
-} from './events.js';
-import { runAttempt, type Attempt, type AttemptResult } from './attempt.js';
+import { CallActiveEvent, CallConnectedEvent, CallEndedEvent, CallErrorEvent, CallFailedEvent } from './events.js';
+import { CallQueuedEvent, CallRequestEvent, CallStartedEvent, CallUnavailableEvent, NoAgentsEvent } from './events.js';
+import type { CallOutcomeEvent } from './events.js';
+import type { Attempt, AttemptResult } from './attempt.js';
+import { CallEngineLoader } from './call-engine-loader.js';
 import type { CallNotice, CallView } from './call-view.js';
-import { followCall } from './follow-call.js';
+import { loadMediaEngine } from './chunks.js';
 import type { MediaSession } from './media/media-session.js';
 import type { CallSettings } from './settings.js';
 import { isInCall, transition, type CallInput, type CallMedia, type CallState, type UnavailableReason } from './state.js';
-import { SupportCheck } from './support-check.js';
-import { dropSucceeded, type CallEvent, type Gateway } from './transport/cec-answers.js';
-import { CecClient } from './transport/cec-client.js';
+import type { CallEvent, Gateway } from './transport/cec-answers.js';
 
 interface Call {
   readonly media: CallMedia;
@@ -33,7 +22,8 @@ interface Call {
 /**
  * Sequences a click-to-dial call: support check → createClickToCall → following the call until it ends →
  * dropClickToCall on hang-up, removal or page exit. Each step sets the state and fires its event (a failed
- * drop fires `call-error`, then `call-ended`). An attempt runs on the settings it started with.
+ * drop fires `call-error`, then `call-ended`). An attempt runs on the settings it started with. The engine that
+ * does the work (call-engine.ts) loads at the first `prepare()` or `start()`.
  */
 export class CallController implements ReactiveController {
   #state: CallState = 'idle';
@@ -41,8 +31,7 @@ export class CallController implements ReactiveController {
   #notice?: CallNotice;
   #attempt?: Attempt;
   #call?: Call;
-  readonly #cec = new CecClient();
-  readonly #support = new SupportCheck(this.#cec);
+  readonly #engine = new CallEngineLoader();
   /** Aborted when the host leaves the document: background work (the support check) stops. */
   #connection = new AbortController();
   /** Logs each state and event (`debug` attribute), as of the last attempt or preparation. */
@@ -68,7 +57,7 @@ export class CallController implements ReactiveController {
     window.removeEventListener('pagehide', this.#onPageHide);
     this.reset();
     this.#connection.abort();
-    this.#cec.dispose();
+    this.#engine.loaded?.dispose();
   }
 
   /**
@@ -78,16 +67,12 @@ export class CallController implements ReactiveController {
   prepare(settings: CallSettings): void {
     if (!transition(this.#state, 'start')) return;
     this.#debug = settings.debug;
-    try {
-      this.#cec.use(settings);
-    } catch {
-      return; // a click reports the configuration error
-    }
-    // With a verdict already known, only the token is refreshed; else the check fetches it on its way.
-    if (this.#support.asked) return this.#cec.prefetchToken(this.#connection.signal);
-    this.#support.check(this.#connection.signal).then((support) => {
-      if (typeof support === 'string' && this.#state === 'idle') this.#becomeUnavailable(support);
-    });
+    const { signal } = this.#connection;
+    this.#engine
+      .ready()
+      .then((engine) => (signal.aborted ? undefined : engine.prepare(settings, signal)))
+      .then((support) => typeof support === 'string' && this.#state === 'idle' && this.#becomeUnavailable(support))
+      .catch(() => {}); // a click reports an engine that cannot load
   }
 
   /**
@@ -107,7 +92,11 @@ export class CallController implements ReactiveController {
     this.#media = media;
     this.#notice = undefined;
     const attempt: Attempt = { abort: new AbortController(), settings, createSent: false };
-    attempt.result = runAttempt(attempt, media, this.#cec, this.#support, this.#connection.signal).then((outcome) => {
+    const background = this.#connection.signal;
+    attempt.result = this.#engine.ready().then(
+      (engine) => engine.attempt(attempt, media, background),
+      (): AttemptResult => ({ type: 'error', reason: 'network', message: 'the call engine could not be loaded' }),
+    ).then((outcome) => {
       if (attempt.abort.signal.aborted) return null;
       this.#attempt = undefined;
       return this.#finish(media, outcome, attempt);
@@ -136,13 +125,13 @@ export class CallController implements ReactiveController {
 
   /** Back to `idle` from anywhere: an attempt in flight is aborted, a call in progress dropped, no event fires. */
   reset(): void {
-    if (this.#call || this.#attempt?.createSent) this.#cec.sendOnExit('dropClickToCall', {});
+    if (this.#call || this.#attempt?.createSent) this.#engine.loaded?.dropOnExit();
     this.#call?.session?.close();
     this.#attempt?.session?.close();
     this.#call?.polling.abort();
     this.#attempt?.abort.abort();
     this.#call = this.#attempt = undefined;
-    this.#support.forget();
+    this.#engine.loaded?.forgetSupport();
     this.#apply('reset');
   }
 
@@ -165,7 +154,7 @@ export class CallController implements ReactiveController {
     this.#call = call;
     const { media, settings } = call;
     const timing = { intervalMs: settings.pollIntervalMs, maxFailures: settings.maxPollFailures };
-    followCall(this.#cec, timing, call.polling.signal, (event) => this.#onCallEvent(call, event), () =>
+    this.#engine.loaded!.follow(timing, call.polling.signal, (event) => this.#onCallEvent(call, event), () =>
       this.#endCall(call, new CallFailedEvent({ media, reason: 'lost' })),
     );
   }
@@ -189,7 +178,7 @@ export class CallController implements ReactiveController {
   /** Places the SIP/WebRTC call to the gateway CEC named, with the devices granted on the click. */
   #connectMedia(call: Call, gateway: Gateway): void {
     const { media, settings } = call;
-    call.session?.connect(gateway, settings.iceServers, {
+    call.session?.connect(loadMediaEngine, gateway, settings.iceServers, {
       onChange: () => this.host.requestUpdate(),
       onActive: () => this.#call === call && this.#apply('active') && this.#fire(new CallActiveEvent({ media })),
       onEnded: () => this.#endCall(call, new CallEndedEvent({ media, by: 'remote' }), true),
@@ -201,16 +190,9 @@ export class CallController implements ReactiveController {
     call.polling.abort();
     call.session?.close();
     this.host.requestUpdate();
-    let dropped = false;
-    try {
-      dropped = dropSucceeded(await this.#cec.send('dropClickToCall', {}, this.#connection.signal));
-    } catch {
-      // Any failure to drop is reported below; the call still ends here.
-    }
+    const dropped = await this.#engine.loaded!.drop(this.#connection.signal);
     if (this.#call !== call) return null;
-    if (!dropped) {
-      this.#fire(new CallErrorEvent({ media: call.media, reason: 'drop-failed', message: 'CEC could not drop the call' }));
-    }
+    if (!dropped) this.#fire(new CallErrorEvent({ media: call.media, reason: 'drop-failed', message: 'CEC could not drop the call' }));
     return this.#endCall(call, new CallEndedEvent({ media: call.media, by: 'local' }));
   }
 
@@ -222,7 +204,7 @@ export class CallController implements ReactiveController {
     if (this.#call !== call) return null;
     call.polling.abort();
     call.session?.close();
-    if (dropCec) this.#cec.send('dropClickToCall', {}, this.#connection.signal).catch(() => {});
+    if (dropCec) void this.#engine.loaded!.drop(this.#connection.signal);
     this.#call = undefined;
     if (event instanceof CallFailedEvent) this.#notice = event;
     return this.#enter(event instanceof CallFailedEvent ? 'failed' : 'ended', event);
@@ -237,7 +219,7 @@ export class CallController implements ReactiveController {
   readonly #onPageHide = () => {
     const call = this.#call;
     if (call && isInCall(this.#state)) {
-      this.#cec.sendOnExit('dropClickToCall', {});
+      this.#engine.loaded!.dropOnExit();
       this.#endCall(call, new CallEndedEvent({ media: call.media, by: 'local' }));
     } else if (this.#attempt) {
       this.reset();

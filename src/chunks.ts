@@ -1,6 +1,9 @@
 import type { Language, Strings } from './strings.js';
 
-/** The media engine, loaded when an agent is connected: bundlers split it from the core. */
+/** The call engine, loaded at the visitor's first sign of intent: bundlers split it from the core. */
+export const loadCallEngine = () => import('./call-engine.js');
+
+/** The media engine, loaded when an agent is connected. */
 export const loadMediaEngine = () => import('./media/sip-call.js');
 
 const texts: Record<Exclude<Language, 'en'>, () => Promise<{ default: Strings }>> = {

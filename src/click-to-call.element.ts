@@ -10,7 +10,6 @@ import type { CallMedia, CallState } from './state.js';
 import type { Strings } from './strings.js';
 import type { TokenProvider } from './transport/token.js';
 
-
 /**
  * A voice-call and a video-call button that start a click-to-dial call with a Huawei Cloud CEC agent.
  * Clicking one asks for the microphone (and camera), checks that click-to-call is supported, fetches a
@@ -22,7 +21,8 @@ import type { TokenProvider } from './transport/token.js';
  * States (the `state` attribute):
  * `idle` → `busy` → `started` → `queued` ⇄ `connected` → `active` → `ended`; `busy` → `no-agents` | `error`;
  * a call in progress → `error` (call-failed); `idle` → `unavailable`. From `ended`, `no-agents` and `error`
- * the visitor can call again; `reset()` goes back to `idle` from anywhere.
+ * the visitor can call again; `reset()` goes back to `idle` from anywhere. A number setting that is not valid
+ * falls back to its default, with a console warning.
  *
  * @summary Click-to-call buttons for Huawei Cloud CEC.
  * @tag click-to-call
@@ -114,19 +114,13 @@ export class ClickToCall extends LitElement {
   /** Which buttons to show, in order: `voice`, `video` or both. Unknown words are ignored with a warning. */
   declare media: string;
 
-  /** Milliseconds allowed per HTTP request. An invalid value falls back to the default, with a warning. */
+  /** Milliseconds allowed per HTTP request. */
   declare timeout: number;
 
-  /**
-   * Milliseconds between polls for call events (a long-polled answer is followed at once). An invalid value
-   * falls back to the default, with a warning.
-   */
+  /** Milliseconds between polls for call events (a long-polled answer is followed at once). */
   declare pollInterval: number;
 
-  /**
-   * Failed polls in a row after which the call counts as lost (`call-failed` {reason: 'lost'}). An invalid
-   * value falls back to the default, with a warning.
-   */
+  /** Failed polls in a row after which the call counts as lost (`call-failed` {reason: 'lost'}). */
   declare maxPollFailures: number;
 
   /** Check support (and fetch the token) as soon as the element is on the page, not at the first hover. */
@@ -148,10 +142,7 @@ export class ClickToCall extends LitElement {
   /** Any JSON-serialisable object forwarded to the token endpoint (visitor name, page…). */
   context?: unknown;
 
-  /**
-   * Texts to use instead of the built-in ones, by key (see `strings.ts`: button labels, one per state, one per
-   * error reason), e.g. `{ voice: 'Call us' }`.
-   */
+  /** Texts instead of the built-in ones, by key (`strings.ts`: labels, states, reasons), e.g. `{voice: 'Call us'}`. */
   strings?: Partial<Strings>;
 
   /** `auto` (default) follows the visitor's light or dark setting; `light` or `dark` forces one. */
@@ -164,10 +155,8 @@ export class ClickToCall extends LitElement {
   debug = false;
 
   #buttons: readonly CallMedia[] = defaultButtons;
-
   /** Whether the host put a custom trigger in the `trigger` slot. */
   #customTrigger = false;
-
   /** Whether focus was inside before this update, so it can be kept when the buttons change. */
   #hadFocus = false;
 

@@ -121,6 +121,7 @@ describe('a real call through a SIP server', { skip }, () => {
       '/agent.html': ['text/html', agentPage],
       '/jssip.js': ['text/javascript', jssip],
       '/click-to-call.iife.js': ['text/javascript', dist('click-to-call.iife.js')],
+      '/click-to-call.call.js': ['text/javascript', dist('click-to-call.call.js')],
       '/click-to-call.media.js': ['text/javascript', dist('click-to-call.media.js')],
     };
     cec = await serveSimulatedSite(mocks, {}, { files });

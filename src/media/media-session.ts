@@ -1,8 +1,11 @@
-import { loadMediaEngine } from '../chunks.js';
 import type { CallMedia } from '../state.js';
 import type { Gateway } from '../transport/cec-answers.js';
 import { closeDevices, openDevices } from './devices.js';
-import type { SipCall } from './sip-call.js';
+import type { placeSipCall, SipCall } from './sip-call.js';
+
+export interface MediaEngine {
+  readonly placeSipCall: typeof placeSipCall;
+}
 
 export interface MediaCallbacks {
   /** Something the view shows changed: the agent's stream, mute, camera. */
@@ -37,11 +40,16 @@ export class MediaSession {
     return new MediaSession(media, await openDevices(media));
   }
 
-  /** Loads the media engine and calls the gateway with the granted devices. */
-  async connect(gateway: Gateway, iceServers: readonly RTCIceServer[], callbacks: MediaCallbacks): Promise<void> {
+  /** Loads the media engine (`load`: where it is depends on the build) and calls the gateway with the granted devices. */
+  async connect(
+    load: () => Promise<MediaEngine>,
+    gateway: Gateway,
+    iceServers: readonly RTCIceServer[],
+    callbacks: MediaCallbacks,
+  ): Promise<void> {
     let engine;
     try {
-      engine = await loadMediaEngine();
+      engine = await load();
     } catch {
       return callbacks.onFailed({ cause: 'the media engine could not be loaded' });
     }

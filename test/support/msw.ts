@@ -21,6 +21,8 @@ export function requests(path?: string): RecordedRequest[] {
 before(async () => {
   await startWorker();
   worker.events.on('request:start', ({ request }) => {
+    // The page's own code (the call engine, translations) loads lazily too: only HTTP to the site and CEC counts.
+    if (/\.(ts|js)$/.test(new URL(request.url).pathname)) return;
     seen.push({
       method: request.method,
       url: new URL(request.url),
