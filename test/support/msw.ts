@@ -1,4 +1,5 @@
 import { startWorker, useScenario, worker } from '../../mocks/browser.js';
+import { engine } from './engine.js';
 
 export { worker, useScenario };
 
@@ -34,13 +35,15 @@ before(async () => {
   });
 });
 /**
- * Resolves once no request has been seen for 50 ms. MSW reports requests from its service worker, a little
- * after the page sent them (later still in WebKit): a count read before this may miss the last ones.
+ * Resolves once no request has been seen for 50 ms (200 ms in WebKit). MSW reports requests from its service
+ * worker, a little after the page sent them (later still, and less evenly, in WebKit): a count read before this
+ * may miss the last ones.
  */
 export async function settled(): Promise<void> {
+  const quietMs = engine === 'webkit' ? 200 : 50;
   for (let count = -1, rounds = 0; count !== seen.length && rounds < 12; rounds++) {
     count = seen.length;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, quietMs));
   }
 }
 
