@@ -1,4 +1,5 @@
 import { startWorker, useScenario, worker } from '../../mocks/browser.js';
+import { engine } from './engine.js';
 
 export { worker, useScenario };
 
@@ -34,15 +35,26 @@ before(async () => {
   });
 });
 /**
- * Resolves once no request has been seen for 50 ms. MSW reports requests from its service worker, a little
- * after the page sent them (later still in WebKit): a count read before this may miss the last ones.
+ * Resolves once no request has been seen for 50 ms (200 ms in WebKit). MSW reports requests from its service
+ * worker, a little after the page sent them (later still, and less evenly, in WebKit): a count read before this
+ * may miss the last ones.
  */
 export async function settled(): Promise<void> {
+  const quietMs = engine === 'webkit' ? 200 : 50;
   for (let count = -1, rounds = 0; count !== seen.length && rounds < 12; rounds++) {
     count = seen.length;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, quietMs));
   }
 }
+
+// No code path may leave a rejected promise unhandled: any that does fails the test it happened in.
+const unhandled: unknown[] = [];
+addEventListener('unhandledrejection', (event) => unhandled.push(event.reason));
+
+afterEach(() => {
+  const reasons = unhandled.splice(0);
+  if (reasons.length) throw new Error(`unhandled rejection: ${reasons.map(String).join('; ')}`);
+});
 
 beforeEach(async () => {
   // The last test's element may have sent a request just before it was removed; let it be seen, then forget it.
