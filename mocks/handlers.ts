@@ -13,21 +13,25 @@ const expiredTokenBody = {
 /** The WebRTC gateway the simulated agent answers from. */
 export interface SimulatedGateway {
   readonly domain: string;
-  readonly gwAddresses: readonly string[];
+  /** An array of addresses as the docs show; any other shape (a comma-joined string, nested arrays) as a test sends it. */
+  readonly gwAddresses: readonly string[] | string | readonly unknown[];
   readonly accessCode: string;
   readonly clickToCallCaller: string;
 }
 
 /** How a simulated call goes. Times are in ms from createClickToCall. */
 export interface CallScript {
-  /** createClickToCall's answer: agents available (default), none (`"13"`), or an HTTP 500. */
-  readonly create?: 'ok' | 'no-agents' | 'server-error' | 'network-down' | 'token-expired-once';
+  /**
+   * createClickToCall's answer: agents available (default), none (`"13"`), an HTTP 500, or the 403 CEC documents
+   * for a click-to-dial request that timed out (`request-timed-out`: the call is created all the same).
+   */
+  readonly create?: 'ok' | 'no-agents' | 'server-error' | 'network-down' | 'token-expired-once' | 'request-timed-out';
   /** Extra wait before createClickToCall answers. */
   readonly createDelayMs?: number;
   /** Time in the queue before the call connects, times out or fails. Default 1500. */
   readonly queueMs?: number;
-  /** What ends the queue. Default `connect`. */
-  readonly afterQueue?: 'connect' | 'queue-timeout' | 'fail';
+  /** What ends the queue. Default `connect`; `silence`: nothing ever does (CEC's event is lost). */
+  readonly afterQueue?: 'connect' | 'queue-timeout' | 'fail' | 'silence';
   /** The agent hangs up this long after connecting. Default: never. */
   readonly talkMs?: number;
   /** Every other getClickToCallEvents fails with a network error. */
@@ -35,6 +39,22 @@ export interface CallScript {
   /** Every getClickToCallEvents answer carries a new ccmessaging-token; the old one stops working. */
   readonly rotateTokens?: boolean;
   readonly gateway?: SimulatedGateway;
+  /** Long polling: a poll with nothing new is held until something happens, at most this long. */
+  readonly holdPollMs?: number;
+  /** Every poll repeats the current state (in queue; connected with the gateway), not only changes. */
+  readonly repeatState?: boolean;
+  /** One stale "Call in queue" arrives right after "Call connected". */
+  readonly lateQueued?: boolean;
+  /** How "Call connected" carries eventId 168101: a number (default, as the example), a string, or not at all. */
+  readonly eventId?: 'number' | 'string' | 'none';
+  /** Polls with nothing new answer texts the docs do not list. */
+  readonly unknownTexts?: boolean;
+  /** "Call connected" without its content, with `{}`, or with content of the wrong types. */
+  readonly connectedContent?: 'missing' | 'empty' | 'malformed';
+  /** CEC's documented rule: each new token of a visitor invalidates the earlier ones. */
+  readonly newestTokenOnly?: boolean;
+  /** Every answer is slowed by this much. */
+  readonly slowMs?: number;
 }
 
 export const defaultGateway: SimulatedGateway = {
@@ -68,6 +88,10 @@ class TokenRegistry {
     return this.issue();
   }
 
+  revoke(token: string | undefined): void {
+    if (token) this.#valid.delete(token);
+  }
+
   expireAll(): void {
     this.#valid.clear();
   }
@@ -83,10 +107,23 @@ interface ActiveCall {
   readonly createdAt: number;
   queuedSent?: boolean;
   connectedAt?: number;
+  lateQueuedSent?: boolean;
 }
 
 const json = (body: unknown, init?: ResponseInit) => HttpResponse.json(body as Record<string, unknown>, init);
 const events = (resultDesc: string, extra: Record<string, unknown> = {}) => ({ resultCode: '0', resultDesc, ...extra });
+
+/** "Call connected" as the script has CEC send it. */
+function connectedEvent(script: CallScript, gateway: SimulatedGateway) {
+  const eventId = { number: { eventId: 168101 }, string: { eventId: '168101' }, none: {} }[script.eventId ?? 'number'];
+  const content = {
+    missing: undefined,
+    empty: {},
+    malformed: { domain: ['x'], gwAddresses: [{ host: 'gw' }, 42], accessCode: null },
+    default: { ...gateway },
+  }[script.connectedContent ?? 'default'];
+  return events('Call connected', content === undefined ? eventId : { ...eventId, content });
+}
 
 /** One visitor's call as CEC follows it: what each click-to-dial operation answers, per the script. */
 function callSimulation(script: CallScript) {
@@ -94,15 +131,18 @@ function callSimulation(script: CallScript) {
   let call: ActiveCall | undefined;
   let polls = 0;
   let expiredOnce = false;
+  const nothing = () =>
+    script.unknownTexts && polls % 2 ? events('ClickToCall agent alerting') : events('ClickToCall polled without any events');
 
+  /** The next event, or `undefined` when nothing happened (a long poll then waits). */
   const nextEvent = () => {
-    if (!call) return events('ClickToCall polled without any events');
+    if (!call) return undefined;
     const elapsed = Date.now() - call.createdAt;
     if (!call.queuedSent) {
       call.queuedSent = true;
       return events('Call in queue');
     }
-    if (elapsed < queueMs) return events('ClickToCall polled without any events');
+    if (elapsed < queueMs || afterQueue === 'silence') return script.repeatState ? events('Call in queue') : undefined;
     if (afterQueue === 'queue-timeout') {
       call = undefined;
       return events('Call queued timeout');
@@ -113,13 +153,24 @@ function callSimulation(script: CallScript) {
     }
     if (call.connectedAt === undefined) {
       call.connectedAt = Date.now();
-      return events('Call connected', { eventId: 168101, content: { ...gateway } });
+      return connectedEvent(script, gateway);
+    }
+    if (script.lateQueued && !call.lateQueuedSent) {
+      call.lateQueuedSent = true;
+      return events('Call in queue');
     }
     if (talkMs !== undefined && Date.now() - call.connectedAt >= talkMs) {
       call = undefined;
       return events('Call disconnected');
     }
-    return events('Call continue to poll events with unknown events');
+    return script.repeatState ? connectedEvent(script, gateway) : events('Call continue to poll events with unknown events');
+  };
+
+  /** When the next event is due, for a held poll to answer then. */
+  const nextDueIn = () => {
+    if (!call) return Infinity;
+    if (call.connectedAt === undefined) return afterQueue === 'silence' ? Infinity : call.createdAt + queueMs - Date.now();
+    return talkMs === undefined ? Infinity : call.connectedAt + talkMs - Date.now();
   };
 
   return {
@@ -138,13 +189,21 @@ function callSimulation(script: CallScript) {
       }
       if (script.create === 'no-agents' || call) return json({ resultCode: '13', resultDesc: 'No agents available currently' });
       call = { createdAt: Date.now() };
+      // CEC created the call, but the gateway gave up waiting for it (cec-api.md §4: HTTP 403).
+      if (script.create === 'request-timed-out') return json({ errorCode: 'APIGW.0308', exceptionInfo: 'click-to-dial request timed out' }, { status: 403 });
       // Huawei's documented success answer, with its "resultDesc:" typo key.
       return json({ resultCode: '0', 'resultDesc:': null });
     },
-    events() {
-      if (script.flakyPolling && ++polls % 2 === 0) return HttpResponse.error();
+    async events() {
+      polls++;
+      if (script.flakyPolling && polls % 2 === 0) return HttpResponse.error();
+      let event = nextEvent();
+      if (!event && script.holdPollMs) {
+        await delay(Math.max(0, Math.min(script.holdPollMs, nextDueIn())));
+        event = nextEvent();
+      }
       const headers = script.rotateTokens ? { 'ccmessaging-token': tokens.rotate() } : undefined;
-      return json(nextEvent(), { headers });
+      return json(event ?? nothing(), { headers });
     },
     drop() {
       if (!call) return json({ resultCode: '13', resultDesc: 'disconnect failed' });
@@ -160,17 +219,36 @@ type Answer = (request: Request) => Promise<Response> | Response;
 function clickToDialHandlers(script: CallScript, guard: (request: Request) => Response | undefined, origin: string) {
   const simulation = callSimulation(script);
   const path = (operation: string) => `${origin}${cecPath(operation)}`;
-  const guarded = (answer: Answer) => async ({ request }: { request: Request }) => guard(request) ?? answer(request);
+  const guarded = (answer: Answer) => slowed(script, async ({ request }: { request: Request }) => guard(request) ?? answer(request));
   return [
     http.get(path('checkClickToCallSupport'), guarded(simulation.check)),
     http.post(path('createClickToCall'), async (info) =>
       script.create === 'network-down' ? HttpResponse.error() : guarded(simulation.create)(info),
     ),
     http.get(path('getClickToCallEvents'), async (info) =>
-      script.flakyPolling ? simulation.events() : guarded(simulation.events)(info),
+      script.flakyPolling ? slowed(script, simulation.events)() : guarded(simulation.events)(info),
     ),
     http.post(path('dropClickToCall'), guarded(simulation.drop)),
   ];
+}
+
+/** `answer`, after the script's `slowMs`. */
+function slowed<A extends unknown[]>(script: CallScript, answer: (...args: A) => Promise<Response> | Response) {
+  return async (...args: A) => {
+    if (script.slowMs) await delay(script.slowMs);
+    return answer(...args);
+  };
+}
+
+/** The visitor's token: with `newestTokenOnly`, issuing one revokes the visitor's earlier ones. */
+function visitorTokens(script: CallScript) {
+  const newest = new Map<string, string>();
+  return (visitor = 'visitor') => {
+    const token = tokens.issue();
+    if (script.newestTokenOnly) tokens.revoke(newest.get(visitor));
+    newest.set(visitor, token);
+    return token;
+  };
 }
 
 const refuseUnknownToken = (request: Request) =>
@@ -183,8 +261,9 @@ const refuseUnknownToken = (request: Request) =>
  * dropClickToCall ends it. Tokens are checked on every request. `origin` `*` serves it from any origin (Node).
  */
 export function simulatedCec(script: CallScript = {}, origin = ''): HttpHandler[] {
+  const issue = visitorTokens(script);
   return [
-    http.post(`${origin}${TOKEN_ENDPOINT}`, () => json({ token: tokens.issue(), expiresIn: 3600 })),
+    http.post(`${origin}${TOKEN_ENDPOINT}`, slowed(script, () => json({ token: issue(), expiresIn: 3600 }))),
     ...clickToDialHandlers(script, refuseUnknownToken, origin),
   ];
 }
@@ -200,6 +279,7 @@ export const upstreamCredentials = { appKey: 'sim-app-key', appSecret: 'sim-app-
 export function simulatedCecUpstream(script: CallScript = {}, origin = '*') {
   const accessTokens = new Set<string>();
   const stats = { tokenByAkSk: 0, applyToken: 0 };
+  const issue = visitorTokens(script);
   let serial = 0;
   const refuseGateway = (request: Request) => {
     const bearer = request.headers.get('authorization')?.replace(/^Bearer /, '') ?? '';
@@ -230,7 +310,7 @@ export function simulatedCecUpstream(script: CallScript = {}, origin = '*') {
       if (typeof body.userId !== 'string' || !/^.{1,32}$/.test(body.userId) || typeof body.channelId !== 'string') {
         return json({ resultCode: '1', resultDesc: 'invalid parameter' });
       }
-      return json({ resultCode: '0', token: tokens.issue() });
+      return json({ resultCode: '0', token: issue(body.userId) });
     }),
     ...clickToDialHandlers(script, (request) => refuseGateway(request) ?? refuseUnknownToken(request), origin),
   ];
@@ -254,6 +334,18 @@ export const scenarios = {
   'call-failed': { label: 'Call failed', script: { afterQueue: 'fail' } },
   'flaky-network': { label: 'Flapping network while polling', script: { flakyPolling: true } },
   'token-rotation': { label: 'Token rotation on every poll', script: { rotateTokens: true } },
+  'long-poll': { label: 'Long polling (CEC holds polls up to 25 s)', script: { holdPollMs: 25_000, queueMs: 6000 } },
+  'repeated-state': { label: 'State repeated on every poll', script: { repeatState: true, lateQueued: true } },
+  'event-id-string': { label: 'eventId as a string', script: { eventId: 'string' } },
+  'unknown-texts': { label: 'Unknown event texts', script: { unknownTexts: true } },
+  'gateway-comma-string': { label: 'Gateway addresses as one comma-joined string', script: { gateway: { ...defaultGateway, gwAddresses: 'webrtc.cec.example:8443, wss://webrtc.cec.example:8443/sip' } } },
+  'gateway-nested': { label: 'Gateway addresses in nested arrays', script: { gateway: { ...defaultGateway, gwAddresses: [['10.0.0.1:8443'], ['webrtc.cec.example:443']] } } },
+  'gateway-missing': { label: 'Connected without gateway content', script: { connectedContent: 'missing' } },
+  'gateway-malformed': { label: 'Connected with malformed gateway content', script: { connectedContent: 'malformed' } },
+  'newest-token-only': { label: 'Newest token only', script: { newestTokenOnly: true } },
+  'create-timed-out': { label: 'createClickToCall: 403 request timed out', script: { create: 'request-timed-out' } },
+  'queue-silence': { label: 'Queue that never ends', script: { afterQueue: 'silence' } },
+  'slow-2s': { label: 'Every answer 2 s late', script: { slowMs: 2000 } },
 } satisfies Record<string, Scenario>;
 
 export type ScenarioName = keyof typeof scenarios;

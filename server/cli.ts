@@ -18,6 +18,7 @@ const variables: Record<string, string> = {
   rateLimitPoll: 'RATE_LIMIT_POLL',
   trustProxy: 'TRUST_PROXY',
   visitorCookieKey: 'VISITOR_COOKIE_KEY',
+  pollTimeout: 'POLL_TIMEOUT',
 };
 
 /** One line saying what to fix, then exit 1. */
@@ -61,6 +62,7 @@ try {
     allowedOrigins: list('ALLOWED_ORIGINS'),
     rateLimit: number('RATE_LIMIT'),
     rateLimitPoll: number('RATE_LIMIT_POLL'),
+    pollTimeout: number('POLL_TIMEOUT'),
     trustProxy: trusted,
     visitorCookieKey: env.VISITOR_COOKIE_KEY || undefined,
   });

@@ -51,6 +51,11 @@ export interface TokenServiceOptions {
   readonly accessTokenLifetime?: number;
   /** Milliseconds allowed per upstream request, its body included. Default 10000. */
   readonly upstreamTimeout?: number;
+  /**
+   * Milliseconds allowed for getClickToCallEvents, which CEC may hold until something happens (a long poll).
+   * Default 35000, the element's `poll-timeout`; keep it at least that, and at least `upstreamTimeout`.
+   */
+  readonly pollTimeout?: number;
   /** Largest request body accepted, in bytes. Default 4096. */
   readonly maxBodyBytes?: number;
   /** Milliseconds allowed to receive a request body. Default 30000. */
@@ -77,6 +82,7 @@ export interface Config {
   readonly identify: TokenServiceOptions['identify'];
   readonly accessTokenLifetime: number;
   readonly upstreamTimeout: number;
+  readonly pollTimeout: number;
   readonly maxBodyBytes: number;
   readonly bodyTimeout: number;
   readonly exposeAccessToken: boolean;
@@ -190,6 +196,7 @@ export function readOptions(options: TokenServiceOptions): Config {
     identify: options.identify,
     accessTokenLifetime: integer(options.accessTokenLifetime, 3600, 'accessTokenLifetime', 3600),
     upstreamTimeout: integer(options.upstreamTimeout, 10_000, 'upstreamTimeout'),
+    pollTimeout: Math.max(integer(options.pollTimeout, 35_000, 'pollTimeout'), integer(options.upstreamTimeout, 10_000, 'upstreamTimeout')),
     maxBodyBytes: integer(options.maxBodyBytes, 4096, 'maxBodyBytes'),
     bodyTimeout: integer(options.bodyTimeout, 30_000, 'bodyTimeout'),
     exposeAccessToken: options.exposeAccessToken ?? false,

@@ -40,15 +40,19 @@ export function createTokenService(options: TokenServiceOptions): TokenServiceHa
   });
   const identify = config.identify ?? anonymousVisitors(config.visitorCookieKey ?? cookieKeyFrom(config.appSecret));
 
-  /** An upstream call with the gateway credentials; a refusal renews the AccessToken when it may be the cause. */
-  async function withGateway(path: string, init: RequestInit & { headers: Record<string, string> }): Promise<UpstreamAnswer> {
+  /**
+   * An upstream call with the gateway credentials; a refusal renews the AccessToken when it may be the cause,
+   * and sends again, except createClickToCall (`resend: false`): CEC may have created the call before refusing
+   * (its 403 "request timed out"), and the browser, which retries once, is the one layer that decides.
+   */
+  async function withGateway(path: string, init: RequestInit & { headers: Record<string, string> }, resend = true): Promise<UpstreamAnswer> {
     const send = (accessToken: string) =>
       requestCec(config, path, { ...init, headers: { ...init.headers, 'x-app-key': config.appKey, Authorization: `Bearer ${accessToken}` } });
     const token = await accessTokens.get();
     const answer = await send(token);
     if (answer.status !== 401 && answer.status !== 403) return answer;
     const renewed = await accessTokens.renewAfterRefusal(token);
-    return renewed ? send(renewed) : answer;
+    return renewed && resend ? send(renewed) : answer;
   }
 
   async function issueToken(req: IncomingMessage, res: ServerResponse): Promise<Answer> {
@@ -92,11 +96,11 @@ export function createTokenService(options: TokenServiceOptions): TokenServiceHa
       }
       query = `?channel=${channel}`;
     }
-    const answer = await withGateway(`/apiaccess/ccmessaging/v1/${operation}${query}`, {
-      method,
-      headers: { 'Content-Type': 'application/json', 'ccmessaging-token': visitorToken },
-      body,
-    });
+    const answer = await withGateway(
+      `/apiaccess/ccmessaging/v1/${operation}${query}`,
+      { method, headers: { 'Content-Type': 'application/json', 'ccmessaging-token': visitorToken }, body },
+      operation !== 'createClickToCall',
+    );
     const rotated = answer.headers.get('ccmessaging-token');
     return { status: answer.status, body: answer.text, headers: headerSafe(rotated) ? { 'ccmessaging-token': rotated } : {} };
   }

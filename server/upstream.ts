@@ -31,7 +31,8 @@ export interface UpstreamAnswer {
  */
 export async function requestCec(config: Config, path: string, init: RequestInit): Promise<UpstreamAnswer> {
   const operation = path.replace(/\?.*$/, '').split('/').pop()!;
-  const signal = AbortSignal.timeout(config.upstreamTimeout);
+  // CEC may hold a poll until something happens: it has a longer bound of its own.
+  const signal = AbortSignal.timeout(operation === 'getClickToCallEvents' ? config.pollTimeout : config.upstreamTimeout);
   const failed = (what: string) => new UpstreamFailure(signal.aborted ? 504 : 502, operation, signal.aborted ? 'did not answer in time' : what);
   let response: Response;
   try {

@@ -2,7 +2,7 @@ import { MediaSession } from './media/media-session.js';
 import type { CallOutcomeEvent } from './events.js';
 import type { CallSettings } from './settings.js';
 import type { CallMedia, Outcome, UnavailableReason } from './state.js';
-import type { SupportCheck } from './support-check.js';
+import { SupportCheck } from './support-check.js';
 import { interpretCreateAnswer } from './transport/cec-answers.js';
 import { mediaAbility, type CecClient } from './transport/cec-client.js';
 import { CallFailure, untilAborted } from './transport/http.js';
@@ -20,9 +20,11 @@ export interface Attempt {
 export type AttemptResult = Outcome | { type: 'unavailable'; reason: UnavailableReason };
 
 /**
- * Runs `attempt` on its settings: the microphone (and camera) on the click, the support verdict, then
- * createClickToCall, read as one outcome. Whatever fails is an outcome too: the visitor sees a defined state.
- * `background` is the element's own signal, for the support check it shares with hovering.
+ * Runs `attempt` on its settings: what the browser says, the microphone (and camera) on the click, then
+ * createClickToCall with CEC's support verdict asked alongside (unless known from a hover), read as one
+ * outcome: a verdict against calling wins, and drops a call that was created meanwhile. Whatever fails is an
+ * outcome too: the visitor sees a defined state. `background` is the element's own signal, for the support
+ * check it shares with hovering.
  */
 export async function runAttempt(
   attempt: Attempt,
@@ -34,19 +36,31 @@ export async function runAttempt(
   const { signal } = attempt.abort;
   try {
     cec.use(attempt.settings);
+    const browser = SupportCheck.browser();
+    if (browser) return { type: 'unavailable', reason: browser };
     if (attempt.settings.mediaEngine !== 'none') {
       const session = await MediaSession.open(media);
       if (signal.aborted) session.close();
       signal.throwIfAborted();
       attempt.session = session;
     }
-    const verdict = await untilAborted(support.check(background), signal);
-    if (typeof verdict === 'string') return { type: 'unavailable', reason: verdict };
+    // A cold click does not wait for the verdict: it costs a round trip, and it is almost always "supported".
+    if (typeof support.known === 'string') return { type: 'unavailable', reason: support.known };
+    const verdict = untilAborted(support.check(background), signal);
+    verdict.catch(() => {}); // an abort, while the create's own failure is what is reported
     attempt.createSent = true;
-    return interpretCreateAnswer(await cec.send('createClickToCall', { mediaAbility: mediaAbility[media] }, signal));
+    const outcome = interpretCreateAnswer(await cec.send('createClickToCall', { mediaAbility: mediaAbility[media] }, signal));
+    const supported = await verdict;
+    const unsupported = typeof supported === 'string';
+    // A call CEC may have made (it timed out answering, or is not wanted after all) is dropped, not left waiting.
+    if (outcome.type === 'started' ? unsupported : outcome.type === 'error' && outcome.reason === 'timeout') {
+      cec.send('dropClickToCall', {}, background).catch(() => {});
+    }
+    return unsupported ? { type: 'unavailable', reason: supported } : outcome;
   } catch (error) {
     if (error instanceof CallFailure) {
       const { reason, message, status } = error;
+      if (attempt.createSent && (reason === 'timeout' || reason === 'network')) cec.send('dropClickToCall', {}, background).catch(() => {});
       return status === undefined ? { type: 'error', reason, message } : { type: 'error', reason, message, status };
     }
     // Only an abort (whose outcome is dropped) or a bug gets here.

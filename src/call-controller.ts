@@ -14,8 +14,13 @@ import type { CallEvent, Gateway } from './transport/cec-answers.js';
 interface Call {
   readonly media: CallMedia;
   readonly settings: CallSettings;
+  /** Aborted when the call ends: polling and the queue timer stop. */
   readonly polling: AbortController;
   readonly session?: MediaSession;
+  /** An agent took the call (the queue's bound no longer applies). */
+  connected?: boolean;
+  /** The SIP call to the gateway was placed: a later "in queue" is a stale repeat. */
+  placed?: boolean;
   hangingUp?: Promise<CallEndedEvent | null>;
 }
 
@@ -152,33 +157,41 @@ export class CallController implements ReactiveController {
 
   #follow(call: Call): void {
     this.#call = call;
-    const { media, settings } = call;
-    const timing = { intervalMs: settings.pollIntervalMs, maxFailures: settings.maxPollFailures };
-    this.#engine.loaded!.follow(timing, call.polling.signal, (event) => this.#onCallEvent(call, event), () =>
+    const { media, settings, polling } = call;
+    const timing = { intervalMs: settings.pollIntervalMs, timeoutMs: settings.pollTimeoutMs, maxFailures: settings.maxPollFailures };
+    this.#engine.loaded!.follow(timing, polling.signal, (event) => this.#onCallEvent(call, event), () =>
       this.#endCall(call, new CallFailedEvent({ media, reason: 'lost' })),
     );
+    // CEC may never say how the queue ended (a lost or unknown event): the wait has a bound of its own.
+    const queueTimer = setTimeout(() => {
+      if (!call.connected) this.#endCall(call, new CallFailedEvent({ media, reason: 'queue-timeout' }), true);
+    }, settings.maxQueueMs);
+    polling.signal.addEventListener('abort', () => clearTimeout(queueTimer));
   }
 
-  /** What CEC said about the call: the next state and its event. */
+  /** What CEC said about the call: the next state and its event. Repeats of the current state change nothing. */
   #onCallEvent(call: Call, event: CallEvent): void {
     const { media } = call;
     if (event.type === 'queued') {
-      if (this.#apply('queued')) this.#fire(new CallQueuedEvent({ media }));
+      if (!call.placed && this.#apply('queued')) this.#fire(new CallQueuedEvent({ media }));
     } else if (event.type === 'connected') {
       if (!this.#apply('connected')) return;
+      call.connected = true;
       this.#fire(new CallConnectedEvent({ media, ...event.gateway }));
       if (this.#call === call) this.#connectMedia(call, event.gateway);
     } else if (event.type === 'ended') {
       this.#endCall(call, new CallEndedEvent({ media, by: 'remote' }));
     } else if (event.type === 'failed') {
-      this.#endCall(call, new CallFailedEvent({ media, ...event.failure }));
+      // A failure of our own reading (a gateway that cannot be called) is a call CEC still holds: dropped.
+      this.#endCall(call, new CallFailedEvent({ media, ...event.failure }), event.failure.cause !== undefined);
     }
   }
 
   /** Places the SIP/WebRTC call to the gateway CEC named, with the devices granted on the click. */
   #connectMedia(call: Call, gateway: Gateway): void {
     const { media, settings } = call;
-    call.session?.connect(loadMediaEngine, gateway, settings.iceServers, {
+    call.placed = Boolean(call.session);
+    void call.session?.connect(loadMediaEngine, gateway, settings.iceServers, {
       onChange: () => this.host.requestUpdate(),
       onActive: () => this.#call === call && this.#apply('active') && this.#fire(new CallActiveEvent({ media })),
       onEnded: () => this.#endCall(call, new CallEndedEvent({ media, by: 'remote' }), true),

@@ -84,7 +84,9 @@ export class ClickToCall extends LitElement {
     media: {},
     timeout: { type: Number },
     pollInterval: { type: Number, attribute: 'poll-interval' },
+    pollTimeout: { type: Number, attribute: 'poll-timeout' },
     maxPollFailures: { type: Number, attribute: 'max-poll-failures' },
+    maxQueueTime: { type: Number, attribute: 'max-queue-time' },
     preflight: { type: Boolean },
     mediaEngine: { attribute: 'media-engine' },
     iceServers: { attribute: 'ice-servers', converter: readIceServers },
@@ -120,8 +122,14 @@ export class ClickToCall extends LitElement {
   /** Milliseconds between polls for call events (a long-polled answer is followed at once). */
   declare pollInterval: number;
 
+  /** Milliseconds one poll may take: CEC may hold it until something happens (a long poll). */
+  declare pollTimeout: number;
+
   /** Failed polls in a row after which the call counts as lost (`call-failed` {reason: 'lost'}). */
   declare maxPollFailures: number;
+
+  /** Milliseconds a call may wait for an agent; then `call-failed` {reason: 'queue-timeout'} and CEC's call is dropped. */
+  declare maxQueueTime: number;
 
   /** Check support (and fetch the token) as soon as the element is on the page, not at the first hover. */
   preflight = false;

@@ -4,6 +4,8 @@ import type { CecClient } from './transport/cec-client.js';
 
 export interface FollowTiming {
   readonly intervalMs: number;
+  /** How long one poll may take (CEC may hold it). */
+  readonly timeoutMs: number;
   readonly maxFailures: number;
 }
 
@@ -13,10 +15,11 @@ export interface FollowTiming {
  */
 export function followCall(cec: CecClient, timing: FollowTiming, signal: AbortSignal, onEvent: (event: CallEvent) => void, onLost: () => void): void {
   pollUntilAborted({
-    poll: async (pollSignal) => readCallEvent(await cec.send('getClickToCallEvents', undefined, pollSignal)),
+    poll: async (pollSignal) => readCallEvent(await cec.send('getClickToCallEvents', undefined, pollSignal, timing.timeoutMs)),
     onAnswer: onEvent,
     onLost,
-    ...timing,
+    intervalMs: timing.intervalMs,
+    maxFailures: timing.maxFailures,
     signal,
   });
 }

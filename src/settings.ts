@@ -9,7 +9,9 @@ export const defaults = {
   media: 'voice video',
   timeout: 15000,
   pollInterval: 1000,
+  pollTimeout: 35000,
   maxPollFailures: 5,
+  maxQueueTime: 600000,
   mediaEngine: 'jssip',
   theme: 'auto',
   variant: 'labelled',
@@ -21,7 +23,11 @@ export const defaultButtons: readonly CallMedia[] = ['voice', 'video'];
 /** What an attempt runs with, read once as it starts: a setting changed mid-attempt applies to the next one. */
 export interface CallSettings extends CecConfig {
   readonly pollIntervalMs: number;
+  /** How long one poll may take: CEC may hold it (a long poll) until something happens. */
+  readonly pollTimeoutMs: number;
   readonly maxPollFailures: number;
+  /** How long a call may wait for an agent before it fails as `queue-timeout`. */
+  readonly maxQueueMs: number;
   /** `jssip`: the element places the SIP/WebRTC call; `none`: the host page does, from `call-connected`. */
   readonly mediaEngine: 'jssip' | 'none';
   readonly iceServers: readonly RTCIceServer[];
@@ -36,14 +42,16 @@ export interface SettingFields {
   context?: unknown;
   timeout: number;
   pollInterval: number;
+  pollTimeout: number;
   maxPollFailures: number;
+  maxQueueTime: number;
   mediaEngine: string;
   iceServers: RTCIceServer[];
   debug: boolean;
 }
 
-type NumberSetting = 'timeout' | 'pollInterval' | 'maxPollFailures';
-const numberSettings: readonly NumberSetting[] = ['timeout', 'pollInterval', 'maxPollFailures'];
+type NumberSetting = 'timeout' | 'pollInterval' | 'pollTimeout' | 'maxPollFailures' | 'maxQueueTime';
+const numberSettings: readonly NumberSetting[] = ['timeout', 'pollInterval', 'pollTimeout', 'maxPollFailures', 'maxQueueTime'];
 
 /** A snapshot of `fields` for one attempt, every invalid value replaced by its default. */
 export function readSettings(fields: SettingFields): CallSettings {
@@ -55,7 +63,9 @@ export function readSettings(fields: SettingFields): CallSettings {
     context: fields.context,
     timeoutMs: validNumber(fields, 'timeout'),
     pollIntervalMs: validNumber(fields, 'pollInterval'),
+    pollTimeoutMs: validNumber(fields, 'pollTimeout'),
     maxPollFailures: validNumber(fields, 'maxPollFailures'),
+    maxQueueMs: validNumber(fields, 'maxQueueTime'),
     mediaEngine: fields.mediaEngine === 'none' ? 'none' : 'jssip',
     iceServers: Array.isArray(fields.iceServers) ? fields.iceServers : [],
     debug: fields.debug ? (step, detail) => console.debug('<click-to-call>', step, detail ?? '') : undefined,

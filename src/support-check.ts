@@ -11,6 +11,8 @@ export type Support = true | UnavailableReason | undefined;
  */
 export class SupportCheck {
   #verdict?: Promise<Support>;
+  /** The verdict, once CEC gave it. */
+  known: Support;
 
   constructor(private readonly cec: CecClient) {}
 
@@ -22,18 +24,25 @@ export class SupportCheck {
   check(signal: AbortSignal): Promise<Support> {
     return (this.#verdict ??= this.#query(signal).then((support) => {
       if (support === undefined) this.#verdict = undefined;
-      return support;
+      return (this.known = support);
     }));
   }
 
   forget(): void {
-    this.#verdict = undefined;
+    this.#verdict = this.known = undefined;
+  }
+
+  /** What the browser alone says, at once: a reason it cannot call, or `undefined`. */
+  static browser(): UnavailableReason | undefined {
+    if (!window.isSecureContext) return 'insecure-context';
+    if (!navigator.mediaDevices) return 'no-webrtc';
+    return undefined;
   }
 
   /** A failed check is no verdict: createClickToCall will then say what is wrong. */
   async #query(signal: AbortSignal): Promise<Support> {
-    if (!window.isSecureContext) return 'insecure-context';
-    if (!navigator.mediaDevices) return 'no-webrtc';
+    const browser = SupportCheck.browser();
+    if (browser) return browser;
     try {
       const supported = readSupport(await this.cec.send('checkClickToCallSupport', undefined, signal));
       return supported === false ? 'not-supported' : supported;

@@ -1,4 +1,4 @@
-import { aTimeout, expect, fixture, html, nextFrame } from '@open-wc/testing';
+import { aTimeout, expect, fixture, html, nextFrame, waitUntil } from '@open-wc/testing';
 import { delay, http, HttpResponse, type JsonBodyType } from 'msw';
 import { ClickToCall } from '../src/click-to-call.element.js';
 import { strings } from '../src/strings.js';
@@ -307,10 +307,14 @@ describe('<click-to-call media-engine="none">', () => {
       );
       const el = await callButton();
       await outcomesOf(() => el.start('voice'));
+      // The support check and the create go together, on one token; the first poll needs a new one.
       const check = requests(cecPath('checkClickToCallSupport'))[0];
       const create = requests(CREATE_PATH)[0];
+      await waitUntil(() => requests(cecPath('getClickToCallEvents')).length > 0, 'a poll');
+      const poll = requests(cecPath('getClickToCallEvents'))[0];
       expect(check.headers.get('ccmessaging-token')).to.equal('expiring-1');
-      expect(create.headers.get('ccmessaging-token')).to.equal('expiring-2');
+      expect(create.headers.get('ccmessaging-token')).to.equal('expiring-1');
+      expect(poll.headers.get('ccmessaging-token')).to.equal('expiring-2');
     });
 
     it('is fetched again after token-endpoint or context changes', async () => {

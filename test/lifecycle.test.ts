@@ -110,13 +110,15 @@ describe('<click-to-call media-engine="none"> lifecycle', () => {
       await expect(el).to.be.accessible();
     });
 
-    it('answers a click with call-unavailable when the check says no', async () => {
+    it('answers a click with call-unavailable when the check says no (a cold click\'s create is dropped)', async () => {
       const { el } = await callOn({});
       worker.use(http.get(CHECK_PATH, () => HttpResponse.json({ resultCode: '0', clickToCallSupported: 'false' })));
       const result = await el.start('voice');
       expect(result?.type).to.equal('call-unavailable');
       expect(result instanceof CallUnavailableEvent).to.be.true;
-      expect(requests(CREATE_PATH).map((r) => r.url.pathname)).to.be.empty;
+      // The create went alongside the check (issue 13: a cold click in two round trips); CEC's call is dropped.
+      await waitUntil(() => requests(DROP_PATH).length === 1, 'dropClickToCall');
+      expect(requests(CREATE_PATH)).to.have.length(1);
     });
 
     it('checks again after reset()', async () => {
@@ -222,9 +224,9 @@ describe('<click-to-call media-engine="none"> lifecycle', () => {
       eventsAnswer({ resultCode: '0', resultDesc: 'CALL IN QUEUE' });
       el.start('voice');
       await waitFor('call-queued');
-      eventsAnswer({ resultCode: 0, eventId: '168101', resultDesc: 'whatever', content: { domain: 'd', gwAddresses: 'wss://gw:1' } });
+      eventsAnswer({ resultCode: 0, eventId: '168101', resultDesc: 'whatever', content: { domain: 'd', gwAddresses: 'wss://gw:1', accessCode: 7 } });
       const connected = await waitFor('call-connected');
-      expect(connected.detail).to.deep.include({ domain: 'd', gwAddresses: ['wss://gw:1'], accessCode: '' });
+      expect(connected.detail).to.deep.include({ domain: 'd', gwAddresses: ['wss://gw:1'], accessCode: '7', clickToCallCaller: '' });
     });
 
     it('fires call-queued once per entry into the queue', async () => {
@@ -234,7 +236,7 @@ describe('<click-to-call media-engine="none"> lifecycle', () => {
       await waitFor('call-queued');
       await waitUntil(() => requests(EVENTS_PATH).length >= 4);
       expect(heard.filter((e) => e.type === 'call-queued')).to.have.length(1);
-      eventsAnswer({ resultCode: '0', resultDesc: 'Call connected' });
+      eventsAnswer({ resultCode: '0', resultDesc: 'Call connected', content: defaultGateway });
       await waitFor('call-connected');
       eventsAnswer({ resultCode: '0', resultDesc: 'Call in queue' });
       await waitUntil(() => heard.filter((e) => e.type === 'call-queued').length === 2);

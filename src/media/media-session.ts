@@ -54,7 +54,16 @@ export class MediaSession {
       return callbacks.onFailed({ cause: 'the media engine could not be loaded' });
     }
     if (this.#closed) return;
-    this.#sip = engine.placeSipCall({
+    try {
+      this.#sip = this.#place(engine, gateway, iceServers, callbacks);
+    } catch (error) {
+      // JsSIP refuses what it cannot turn into SIP URIs (a domain or access code with spaces) by throwing.
+      callbacks.onFailed({ cause: `the gateway could not be called: ${(error as Error)?.message ?? error}` });
+    }
+  }
+
+  #place(engine: MediaEngine, gateway: Gateway, iceServers: readonly RTCIceServer[], callbacks: MediaCallbacks): SipCall {
+    return engine.placeSipCall({
       gateway,
       stream: this.local,
       video: this.media === 'video',

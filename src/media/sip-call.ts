@@ -50,7 +50,8 @@ export function placeSipCall(options: SipCallOptions): SipCall {
   const sockets = urls.map((url, index) => ({ socket: new WebSocketInterface(url), weight: urls.length - index }));
   const ua = new UA({
     sockets,
-    uri: `sip:${gateway.clickToCallCaller}@${gateway.domain}`,
+    // CEC may leave the caller out: SIP's anonymous user then.
+    uri: `sip:${gateway.clickToCallCaller || 'anonymous'}@${gateway.domain}`,
     register: false,
     session_timers: false,
     connection_recovery_min_interval: 1,
@@ -83,11 +84,15 @@ export function placeSipCall(options: SipCallOptions): SipCall {
   ua.on('connected', () => {
     // A reconnect after a dropped WebSocket must not dial a second time.
     if (closed || session) return;
-    session = ua.call(`sip:${gateway.accessCode}@${gateway.domain}`, {
-      mediaStream: stream,
-      mediaConstraints: { audio: true, video },
-      pcConfig: { iceServers },
-    });
+    try {
+      session = ua.call(`sip:${gateway.accessCode}@${gateway.domain}`, {
+        mediaStream: stream,
+        mediaConstraints: { audio: true, video },
+        pcConfig: { iceServers },
+      });
+    } catch (error) {
+      return fail(`the gateway could not be called: ${(error as Error)?.message ?? error}`);
+    }
     let iceCap: ReturnType<typeof setTimeout> | undefined;
     session.on('icecandidate', ({ ready }) => {
       iceCap ??= setTimeout(ready, ICE_GATHERING_CAP_MS);

@@ -9,11 +9,12 @@ export interface Gateway {
   readonly clickToCallCaller: string;
 }
 
-/** Why CEC failed a call, as getClickToCallEvents says. */
+/** Why CEC failed a call, as getClickToCallEvents says (or, `cause`, why what it said cannot be called). */
 export interface CecFailure {
   readonly reason: 'queue-timeout' | 'failed';
   readonly causeId?: string;
   readonly causeDesc?: string;
+  readonly cause?: string;
 }
 
 /** What one getClickToCallEvents answer means for the call. */
@@ -43,9 +44,15 @@ function read({ status, body }: HttpAnswer): CecAnswer | undefined {
   };
 }
 
+/** CEC's 403 for a click-to-dial request that timed out (cec-api.md §4), told apart from a refused token by its text. */
+export function saysTimedOut(answer: HttpAnswer): boolean {
+  return answer.status === 403 && /time[sd]?[\s_-]*out/i.test(answer.body);
+}
+
 /** Maps any answer to createClickToCall to one outcome, deciding on `resultCode` as a string only. */
 export function interpretCreateAnswer(answer: HttpAnswer): Outcome {
   const { status } = answer;
+  if (saysTimedOut(answer)) return { type: 'error', reason: 'timeout', status, message: 'CEC says the click-to-dial request timed out' };
   if (status === 401 || status === 403) return { type: 'error', reason: 'auth', status, message: `CEC refused the token (HTTP ${status})` };
   if (status < 200 || status > 299) return { type: 'error', reason: 'http', status, message: `CEC answered HTTP ${status}` };
   const { resultCode, resultDesc = '' } = read(answer) ?? {};
@@ -68,8 +75,9 @@ export function dropSucceeded(answer: HttpAnswer): boolean {
 }
 
 /**
- * getClickToCallEvents: `eventId` 168101 (the only one documented) is connected; otherwise the documented
- * `resultDesc` texts, case-insensitively; unknown texts are `none`. A failed request throws `CallFailure`.
+ * getClickToCallEvents: `eventId` 168101 (the only one documented, as a number or a string) is connected;
+ * otherwise the documented `resultDesc` texts, case-insensitively; unknown texts are `none`. A connected event
+ * whose gateway cannot be called is a failure saying why. A failed request throws `CallFailure`.
  */
 export function readCallEvent(answer: HttpAnswer): CallEvent {
   const { json, resultCode, resultDesc } = read(answer) ?? {};
@@ -78,16 +86,23 @@ export function readCallEvent(answer: HttpAnswer): CallEvent {
   const content = isRecord(json!.content) ? json!.content : {};
   const text = (key: string) => {
     const value = content[key];
-    return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
+    return typeof value === 'string' || typeof value === 'number' ? String(value).trim() : '';
   };
-  if (String(json!.eventId) === '168101' || said === 'call connected') {
-    const addresses = [content.gwAddresses].flat();
+  if (String(json!.eventId).trim() === '168101' || said === 'call connected') {
     const gateway = {
       domain: text('domain'),
-      gwAddresses: addresses.filter((address): address is string => typeof address === 'string' && address !== ''),
+      gwAddresses: gatewayAddresses(content.gwAddresses),
       accessCode: text('accessCode'),
       clickToCallCaller: text('clickToCallCaller'),
     };
+    const unusable = !isRecord(json!.content)
+      ? 'no gateway content'
+      : !gateway.gwAddresses.length
+        ? 'no usable gateway address'
+        : !gateway.domain
+          ? 'no gateway domain'
+          : !gateway.accessCode && 'no access code';
+    if (unusable) return { type: 'failed', failure: { reason: 'failed', cause: `CEC connected the call with ${unusable}` } };
     return { type: 'connected', gateway };
   }
   if (said === 'call failed') {
@@ -95,4 +110,21 @@ export function readCallEvent(answer: HttpAnswer): CallEvent {
   }
   if (said === 'call queued timeout') return { type: 'failed', failure: { reason: 'queue-timeout' } };
   return { type: said === 'call in queue' ? 'queued' : said === 'call disconnected' ? 'ended' : 'none' };
+}
+
+/**
+ * `gwAddresses` in every shape CEC's docs allow a reading of: an array (nested or not) or a comma-joined
+ * string of `ip:port`, `host:port` or `ws(s)://host:port/path`. Kept as written, trimmed; what cannot be a
+ * WebSocket address (another scheme, no host) is left out.
+ */
+function gatewayAddresses(value: unknown): string[] {
+  const items = [value].flat(8).flatMap((item) => (typeof item === 'string' ? item.split(/[\s,;]+/) : []));
+  return items.filter((item) => {
+    if (!/^wss?:\/\//i.test(item) && /^[a-z][\w+.-]*:\/\//i.test(item)) return false;
+    try {
+      return new URL(/^wss?:\/\//i.test(item) ? item : `wss://${item}`).hostname !== '';
+    } catch {
+      return false;
+    }
+  });
 }

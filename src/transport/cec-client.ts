@@ -1,4 +1,5 @@
 import type { CallMedia } from '../state.js';
+import { saysTimedOut } from './cec-answers.js';
 import { CallFailure, exchange, type HttpAnswer } from './http.js';
 import { endpointProvider, fetchGrant, TokenCache, type TokenGrant, type TokenProvider } from './token.js';
 
@@ -50,14 +51,18 @@ export class CecClient {
     this.#tokens.get(signal).catch(() => {});
   }
 
-  /** GET `operation?channel=…` without `body`, else POST `{channel, ...body}`. */
-  async send(operation: CecOperation, body: Record<string, string> | undefined, signal: AbortSignal): Promise<HttpAnswer> {
+  /**
+   * GET `operation?channel=…` without `body`, else POST `{channel, ...body}`, within `timeoutMs` (default: the
+   * `timeout` setting). A 401/403 fetches a new token and sends once more, except after a 403 that says the
+   * request timed out (cec-api.md §4): CEC may have acted on it, so it is not sent twice.
+   */
+  async send(operation: CecOperation, body: Record<string, string> | undefined, signal: AbortSignal, timeoutMs?: number): Promise<HttpAnswer> {
     let grant = await this.#tokens.get(signal);
-    let answer = await this.#exchange(grant, operation, body, signal);
-    if (answer.status === 401 || answer.status === 403) {
+    let answer = await this.#exchange(grant, operation, body, signal, timeoutMs);
+    if ((answer.status === 401 || answer.status === 403) && !saysTimedOut(answer)) {
       this.#tokens.invalidate(grant);
       grant = await this.#tokens.get(signal);
-      answer = await this.#exchange(grant, operation, body, signal);
+      answer = await this.#exchange(grant, operation, body, signal, timeoutMs);
     }
     return answer;
   }
@@ -83,9 +88,10 @@ export class CecClient {
     operation: CecOperation,
     body: Record<string, string> | undefined,
     signal: AbortSignal,
+    timeoutMs = this.#config.timeoutMs,
   ): Promise<HttpAnswer> {
     const { url, init } = this.#request(grant, operation, body);
-    const answer = await exchange(url, init, signal, this.#config.timeoutMs);
+    const answer = await exchange(url, init, signal, timeoutMs);
     this.#config.debug?.(`${operation} → HTTP ${answer.status}`);
     const rotated = answer.headers.get('ccmessaging-token');
     if (rotated) this.#tokens.rotate(grant, rotated);

@@ -238,3 +238,54 @@ describe('safety', () => {
     assert.doesNotMatch(responses, /sim-access-/);
   });
 });
+
+describe('CEC as its documentation allows it to behave', () => {
+  const operation = (name) => `${MOUNT}/v1/${name}`;
+
+  it('lets CEC hold getClickToCallEvents longer than upstreamTimeout, up to pollTimeout (a long poll)', async () => {
+    const cec = await startUpstream({ holdPollMs: 1500, queueMs: 60_000 });
+    const { call, token } = await startService(cec, { upstreamTimeout: 500 });
+    const visitor = await token();
+    const headers = { 'ccmessaging-token': visitor, Origin: PUBLIC_ORIGIN };
+    assert.equal((await call(operation('createClickToCall'), post({ channel: 'WEB', mediaAbility: '0' }, headers))).status, 200);
+    await call(`${operation('getClickToCallEvents')}?channel=WEB`, { headers }); // "Call in queue", at once
+    const began = Date.now();
+    const held = await call(`${operation('getClickToCallEvents')}?channel=WEB`, { headers });
+    assert.equal(held.status, 200, held.text);
+    assert.ok(Date.now() - began >= 1400, 'CEC held it');
+    assert.match(held.json().resultDesc, /polled without any events/);
+  });
+
+  it('still bounds a poll by pollTimeout: 504', async () => {
+    const cec = await startUpstream({ holdPollMs: 3000, queueMs: 60_000 });
+    const { call, token } = await startService(cec, { upstreamTimeout: 300, pollTimeout: 600 });
+    const headers = { 'ccmessaging-token': await token(), Origin: PUBLIC_ORIGIN };
+    assert.equal((await call(`${operation('getClickToCallEvents')}?channel=WEB`, { headers })).status, 504);
+  });
+
+  it('never sends createClickToCall twice for one request, even when CEC refuses the AccessToken', async () => {
+    const cec = await startUpstream({});
+    const { call, token } = await startService(cec);
+    const headers = { 'ccmessaging-token': await token(), Origin: PUBLIC_ORIGIN };
+    cec.expireAccessTokens();
+    const restore = advanceClock(31_000); // a renewal is allowed
+    try {
+      const refused = await call(operation('createClickToCall'), post({ channel: 'WEB', mediaAbility: '0' }, headers));
+      assert.equal(refused.status, 403);
+    } finally {
+      restore();
+    }
+    assert.equal(cec.count(mocks.cecPath('createClickToCall')), 1);
+    assert.equal(cec.stats.tokenByAkSk, 2, 'renewed for the browser\'s one retry');
+  });
+
+  it('passes CEC\'s 403 "request timed out" to the browser as it came', async () => {
+    const cec = await startUpstream({ create: 'request-timed-out' });
+    const { call, token } = await startService(cec);
+    const headers = { 'ccmessaging-token': await token(), Origin: PUBLIC_ORIGIN };
+    const answer = await call(operation('createClickToCall'), post({ channel: 'WEB', mediaAbility: '0' }, headers));
+    assert.equal(answer.status, 403);
+    assert.match(answer.text, /timed out/);
+    assert.equal(cec.count(mocks.cecPath('createClickToCall')), 1);
+  });
+});

@@ -47,6 +47,15 @@ export async function settled(): Promise<void> {
   }
 }
 
+// No code path may leave a rejected promise unhandled: any that does fails the test it happened in.
+const unhandled: unknown[] = [];
+addEventListener('unhandledrejection', (event) => unhandled.push(event.reason));
+
+afterEach(() => {
+  const reasons = unhandled.splice(0);
+  if (reasons.length) throw new Error(`unhandled rejection: ${reasons.map(String).join('; ')}`);
+});
+
 beforeEach(async () => {
   // The last test's element may have sent a request just before it was removed; let it be seen, then forget it.
   await settled();
