@@ -14,13 +14,9 @@ import type { CallEvent, Gateway } from './transport/cec-answers.js';
 interface Call {
   readonly media: CallMedia;
   readonly settings: CallSettings;
-  /** Aborted when the call ends: polling and the queue timer stop. */
+  /** Aborted when the call ends: following it stops. */
   readonly polling: AbortController;
   readonly session?: MediaSession;
-  /** An agent took the call (the queue's bound no longer applies). */
-  connected?: boolean;
-  /** The SIP call to the gateway was placed: a later "in queue" is a stale repeat. */
-  placed?: boolean;
   hangingUp?: Promise<CallEndedEvent | null>;
 }
 
@@ -39,6 +35,8 @@ export class CallController implements ReactiveController {
   readonly #engine = new CallEngineLoader();
   /** Aborted when the host leaves the document: background work (the support check) stops. */
   #connection = new AbortController();
+  /** How many times reset() ran: what was asked before one is answered into the void. */
+  #resets = 0;
   /** Logs each state and event (`debug` attribute), as of the last attempt or preparation. */
   #debug: CallSettings['debug'];
 
@@ -73,10 +71,12 @@ export class CallController implements ReactiveController {
     if (!transition(this.#state, 'start')) return;
     this.#debug = settings.debug;
     const { signal } = this.#connection;
+    const resets = this.#resets;
     this.#engine
       .ready()
       .then((engine) => (signal.aborted ? undefined : engine.prepare(settings, signal)))
-      .then((support) => typeof support === 'string' && this.#state === 'idle' && this.#becomeUnavailable(support))
+      // A verdict asked before a reset() is not this element's any more.
+      .then((support) => typeof support === 'string' && this.#state === 'idle' && this.#resets === resets && this.#becomeUnavailable(support))
       .catch(() => {}); // a click reports an engine that cannot load
   }
 
@@ -99,7 +99,9 @@ export class CallController implements ReactiveController {
     const attempt: Attempt = { abort: new AbortController(), settings, createSent: false };
     const background = this.#connection.signal;
     attempt.result = this.#engine.ready().then(
-      (engine) => engine.attempt(attempt, media, background),
+      // Cancelled while the engine loaded: no device is asked for, nothing is sent.
+      (engine): AttemptResult | Promise<AttemptResult> =>
+        attempt.abort.signal.aborted ? { type: 'error', reason: 'network', message: 'cancelled' } : engine.attempt(attempt, media, background),
       (): AttemptResult => ({ type: 'error', reason: 'network', message: 'the call engine could not be loaded' }),
     ).then((outcome) => {
       if (attempt.abort.signal.aborted) return null;
@@ -137,6 +139,7 @@ export class CallController implements ReactiveController {
     this.#attempt?.abort.abort();
     this.#call = this.#attempt = undefined;
     this.#engine.loaded?.forgetSupport();
+    this.#resets++;
     this.#apply('reset');
   }
 
@@ -157,32 +160,26 @@ export class CallController implements ReactiveController {
 
   #follow(call: Call): void {
     this.#call = call;
-    const { media, settings, polling } = call;
-    const timing = { intervalMs: settings.pollIntervalMs, timeoutMs: settings.pollTimeoutMs, maxFailures: settings.maxPollFailures };
-    this.#engine.loaded!.follow(timing, polling.signal, (event) => this.#onCallEvent(call, event), () =>
+    const { media, settings } = call;
+    const { pollIntervalMs: intervalMs, pollTimeoutMs: timeoutMs, maxPollFailures: maxFailures, maxQueueMs } = settings;
+    this.#engine.loaded!.follow({ intervalMs, timeoutMs, maxFailures, maxQueueMs }, call.polling.signal, (event) => this.#onCallEvent(call, event), () =>
       this.#endCall(call, new CallFailedEvent({ media, reason: 'lost' })),
     );
-    // CEC may never say how the queue ended (a lost or unknown event): the wait has a bound of its own.
-    const queueTimer = setTimeout(() => {
-      if (!call.connected) this.#endCall(call, new CallFailedEvent({ media, reason: 'queue-timeout' }), true);
-    }, settings.maxQueueMs);
-    polling.signal.addEventListener('abort', () => clearTimeout(queueTimer));
   }
 
   /** What CEC said about the call: the next state and its event. Repeats of the current state change nothing. */
   #onCallEvent(call: Call, event: CallEvent): void {
     const { media } = call;
     if (event.type === 'queued') {
-      if (!call.placed && this.#apply('queued')) this.#fire(new CallQueuedEvent({ media }));
+      if (this.#apply('queued')) this.#fire(new CallQueuedEvent({ media }));
     } else if (event.type === 'connected') {
       if (!this.#apply('connected')) return;
-      call.connected = true;
       this.#fire(new CallConnectedEvent({ media, ...event.gateway }));
       if (this.#call === call) this.#connectMedia(call, event.gateway);
     } else if (event.type === 'ended') {
       this.#endCall(call, new CallEndedEvent({ media, by: 'remote' }));
     } else if (event.type === 'failed') {
-      // A failure of our own reading (a gateway that cannot be called) is a call CEC still holds: dropped.
+      // A failure of our own (an unusable gateway, a queue past max-queue-time) is a call CEC still holds: dropped.
       this.#endCall(call, new CallFailedEvent({ media, ...event.failure }), event.failure.cause !== undefined);
     }
   }
@@ -190,7 +187,6 @@ export class CallController implements ReactiveController {
   /** Places the SIP/WebRTC call to the gateway CEC named, with the devices granted on the click. */
   #connectMedia(call: Call, gateway: Gateway): void {
     const { media, settings } = call;
-    call.placed = Boolean(call.session);
     void call.session?.connect(loadMediaEngine, gateway, settings.iceServers, {
       onChange: () => this.host.requestUpdate(),
       onActive: () => this.#call === call && this.#apply('active') && this.#fire(new CallActiveEvent({ media })),

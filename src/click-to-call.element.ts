@@ -19,7 +19,7 @@ import type { TokenProvider } from './transport/token.js';
  * mute, camera and an elapsed-time display join it.
  *
  * States (the `state` attribute):
- * `idle` → `busy` → `started` → `queued` ⇄ `connected` → `active` → `ended`; `busy` → `no-agents` | `error`;
+ * `idle` → `busy` → `started` → `queued` → `connected` → `active` → `ended`; `busy` → `no-agents` | `error`;
  * a call in progress → `error` (call-failed); `idle` → `unavailable`. From `ended`, `no-agents` and `error`
  * the visitor can call again; `reset()` goes back to `idle` from anywhere. A number setting that is not valid
  * falls back to its default, with a console warning.

@@ -68,7 +68,8 @@ const transitions: Readonly<Record<CallState, Partial<Record<CallInput, CallStat
   busy: { started: 'started', 'no-agents': 'no-agents', error: 'error', unavailable: 'unavailable', reset: 'idle' },
   started: { ...inCall, queued: 'queued' },
   queued: inCall,
-  connected: { ...inCall, queued: 'queued', connected: undefined, active: 'active' },
+  // Once an agent took the call, an "in queue" is a stale repeat (CEC may report the state on every poll).
+  connected: { ...inCall, connected: undefined, active: 'active' },
   active: { ended: 'ended', failed: 'error', reset: 'idle' },
   ended: resting,
   'no-agents': resting,

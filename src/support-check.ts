@@ -22,10 +22,16 @@ export class SupportCheck {
   }
 
   check(signal: AbortSignal): Promise<Support> {
-    return (this.#verdict ??= this.#query(signal).then((support) => {
-      if (support === undefined) this.#verdict = undefined;
-      return (this.known = support);
-    }));
+    if (this.#verdict) return this.#verdict;
+    const verdict: Promise<Support> = this.#query(signal).then((support) => {
+      // A check that forget() left behind neither keeps nor clears what came after it.
+      if (this.#verdict === verdict) {
+        if (support === undefined) this.#verdict = undefined;
+        this.known = support;
+      }
+      return support;
+    });
+    return (this.#verdict = verdict);
   }
 
   forget(): void {
