@@ -2,7 +2,8 @@ import { MediaSession } from './media/media-session.js';
 import type { CallOutcomeEvent } from './events.js';
 import type { CallSettings } from './settings.js';
 import type { CallMedia, Outcome, UnavailableReason } from './state.js';
-import { SupportCheck } from './support-check.js';
+import { browserCannotCall } from './browser-support.js';
+import type { SupportCheck } from './support-check.js';
 import { interpretCreateAnswer } from './transport/cec-answers.js';
 import { mediaAbility, type CecClient } from './transport/cec-client.js';
 import { CallFailure, untilAborted } from './transport/http.js';
@@ -36,7 +37,7 @@ export async function runAttempt(
   const { signal } = attempt.abort;
   try {
     cec.use(attempt.settings);
-    const browser = SupportCheck.browser();
+    const browser = browserCannotCall();
     if (browser) return { type: 'unavailable', reason: browser };
     if (attempt.settings.mediaEngine !== 'none') {
       const session = await MediaSession.open(media);

@@ -60,7 +60,7 @@ export class CallController implements ReactiveController {
     window.removeEventListener('pagehide', this.#onPageHide);
     this.reset();
     this.#connection.abort();
-    this.#engine.loaded?.dispose();
+    this.#engine.dispose();
   }
 
   /**
@@ -98,7 +98,7 @@ export class CallController implements ReactiveController {
     this.#notice = undefined;
     const attempt: Attempt = { abort: new AbortController(), settings, createSent: false };
     const background = this.#connection.signal;
-    attempt.result = this.#engine.ready().then(
+    attempt.result = this.#engine.ready(settings, background).then(
       // Cancelled while the engine loaded: no device is asked for, nothing is sent.
       (engine): AttemptResult | Promise<AttemptResult> =>
         attempt.abort.signal.aborted ? { type: 'error', reason: 'network', message: 'cancelled' } : engine.attempt(attempt, media, background),

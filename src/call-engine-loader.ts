@@ -1,19 +1,40 @@
+import { browserCannotCall } from './browser-support.js';
 import type { CallEngine } from './call-engine.js';
 import { loadCallEngine } from './chunks.js';
+import type { CallSettings } from './settings.js';
+import { VisitorTokens } from './transport/token.js';
 
-/** An element's way to its call engine (call-engine.ts, a chunk of its own): loaded once, a failed load tried again. */
+/**
+ * An element's way to its call engine (call-engine.ts, a chunk of its own): loaded once, a failed load tried
+ * again. The visitor's token stays here, in the core, so that a first click can fetch it while the engine loads.
+ */
 export class CallEngineLoader {
+  readonly #tokens = new VisitorTokens();
   #loading?: Promise<CallEngine>;
   /** The engine, once loaded. */
   loaded?: CallEngine;
 
-  ready(): Promise<CallEngine> {
+  /**
+   * The engine; with `settings` (a click), the token is fetched meanwhile when the click will need it at once:
+   * the settings can work, the browser can call, and no device is asked for first (`media-engine="none"`; with
+   * devices, nothing is sent before the visitor allows them).
+   */
+  ready(settings?: CallSettings, signal?: AbortSignal): Promise<CallEngine> {
+    if (settings && signal && !settings.problem && settings.mediaEngine === 'none' && !browserCannotCall()) {
+      this.#tokens.use(settings);
+      this.#tokens.prefetch(signal);
+    }
     return (this.#loading ??= loadCallEngine().then(
-      ({ CallEngine }) => (this.loaded = new CallEngine()),
+      ({ CallEngine }) => (this.loaded = new CallEngine(this.#tokens)),
       (error: unknown) => {
         this.#loading = undefined;
         throw error;
       },
     ));
+  }
+
+  /** Forgets the token and aborts its fetch: the element left the document. */
+  dispose(): void {
+    this.#tokens.dispose();
   }
 }

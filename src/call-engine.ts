@@ -5,6 +5,7 @@ import type { CallMedia } from './state.js';
 import { SupportCheck, type Support } from './support-check.js';
 import { dropSucceeded, type CallEvent } from './transport/cec-answers.js';
 import { CecClient } from './transport/cec-client.js';
+import type { VisitorTokens } from './transport/token.js';
 
 /**
  * The work behind one element's calls, loaded at the visitor's first sign of intent (hover, focus, touch, click
@@ -12,8 +13,14 @@ import { CecClient } from './transport/cec-client.js';
  * attempt, following a call and dropping it. The controller decides when each runs.
  */
 export class CallEngine {
-  readonly #cec = new CecClient();
-  readonly #support = new SupportCheck(this.#cec);
+  readonly #cec: CecClient;
+  readonly #support: SupportCheck;
+
+  /** `tokens`: the element's visitor token, which a first click may be fetching already. */
+  constructor(tokens: VisitorTokens) {
+    this.#cec = new CecClient(tokens);
+    this.#support = new SupportCheck(this.#cec);
+  }
 
   /**
    * Ahead of a click: the token and, unless known, the support verdict (resolves with it; `undefined` when it
@@ -58,10 +65,5 @@ export class CallEngine {
   /** The support verdict is asked again at the next attempt. */
   forgetSupport(): void {
     this.#support.forget();
-  }
-
-  /** Forgets the token and aborts its fetch: the element left the document. */
-  dispose(): void {
-    this.#cec.dispose();
   }
 }

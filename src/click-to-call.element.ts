@@ -153,7 +153,10 @@ export class ClickToCall extends LitElement {
   /** Texts instead of the built-in ones, by key (`strings.ts`: labels, states, reasons), e.g. `{voice: 'Call us'}`. */
   strings?: Partial<Strings>;
 
-  /** `auto` (default) follows the visitor's light or dark setting; `light` or `dark` forces one. */
+  /**
+   * `auto` (default): dark colours only where the page is dark (its `color-scheme` is `dark`, or `light dark` with
+   * the visitor's OS in dark mode); `light` or `dark` forces one.
+   */
   declare theme: 'auto' | 'light' | 'dark';
 
   /** `labelled` (default) buttons with icon and text, or `compact` icon-only buttons (the text stays their name). */
@@ -173,8 +176,8 @@ export class ClickToCall extends LitElement {
     // The defaults of the settings (settings.ts), written once; the docs show them too.
     Object.assign(this, defaults);
     new Clock(this, () => this.state === 'active');
-    this.addEventListener('pointerenter', this.#prepare);
-    this.addEventListener('focusin', this.#prepare);
+    // Touch screens have no hover: a finger's pointerdown comes a moment before its click.
+    for (const intent of ['pointerenter', 'pointerdown', 'focusin']) this.addEventListener(intent, this.#prepare);
   }
 
   /** The call state, reflected to the `state` attribute. */

@@ -2,6 +2,10 @@ import { css } from 'lit';
 
 // Colours go through private --_ properties, so that the dark theme can change the defaults while a site's
 // --ctc-* settings still win. Buttons have a transparent border: forced-colors (high contrast) mode outlines it.
+// The dark palette follows the page, not the OS: light-dark() picks by the element's used color-scheme, which is
+// dark only where the page opts in (`color-scheme: dark` or `light dark`) or theme="dark" says so. A light page
+// on a dark-mode OS keeps the light palette (its error text stays readable on white). Browsers without
+// light-dark() keep the light one too.
 const dark = css`
   --_accent: var(--ctc-accent, #9ccaff);
   --_on-accent: var(--ctc-on-accent, #002f55);
@@ -22,12 +26,21 @@ export const styles = css`
     --_focus: var(--ctc-focus-ring, #0b5cad);
     --_error: var(--ctc-error, #b3261e);
   }
-  @media (prefers-color-scheme: dark) {
-    :host(:not([theme='light'])) {
-      ${dark}
+  @supports (color: light-dark(#000, #fff)) {
+    :host {
+      --_accent: var(--ctc-accent, light-dark(#0b5cad, #9ccaff));
+      --_on-accent: var(--ctc-on-accent, light-dark(#fff, #002f55));
+      --_hang-up: var(--ctc-hang-up, light-dark(#b3261e, #ffb4ab));
+      --_inactive: var(--ctc-accent-disabled, light-dark(#5f6b7a, #8b96a3));
+      --_focus: var(--ctc-focus-ring, light-dark(#0b5cad, #9ccaff));
+      --_error: var(--ctc-error, light-dark(#b3261e, #ffb4ab));
     }
   }
+  :host([theme='light']) {
+    color-scheme: light;
+  }
   :host([theme='dark']) {
+    color-scheme: dark;
     ${dark}
   }
   :host([hidden]) {

@@ -22,6 +22,8 @@ export const defaultButtons: readonly CallMedia[] = ['voice', 'video'];
 
 /** What an attempt runs with, read once as it starts: a setting changed mid-attempt applies to the next one. */
 export interface CallSettings extends CecConfig {
+  /** Why these settings cannot work (no token source, an unusable api-base): nothing is sent then. */
+  readonly problem?: string;
   readonly pollIntervalMs: number;
   /** How long one poll may take: CEC may hold it (a long poll) until something happens. */
   readonly pollTimeoutMs: number;
@@ -69,7 +71,21 @@ export function readSettings(fields: SettingFields): CallSettings {
     mediaEngine: fields.mediaEngine === 'none' ? 'none' : 'jssip',
     iceServers: Array.isArray(fields.iceServers) ? fields.iceServers : [],
     debug: fields.debug ? (step, detail) => console.debug('<click-to-call>', step, detail ?? '') : undefined,
+    problem: configProblem(fields),
   };
+}
+
+/** What makes the settings unusable, said so that a developer knows what to set. */
+function configProblem({ tokenEndpoint, tokenProvider, apiBase }: SettingFields): string | undefined {
+  if (typeof tokenProvider !== 'function' && !tokenEndpoint) return 'set the token-endpoint attribute or the tokenProvider property';
+  let url: URL;
+  try {
+    url = new URL(apiBase, document.baseURI);
+  } catch {
+    return `api-base "${apiBase}" is not a valid URL`;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return `api-base must be an http(s) URL or a path, not "${url.protocol}"`;
+  return undefined;
 }
 
 /** Warns about each changed number setting that is invalid, naming the default used instead. */

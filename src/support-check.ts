@@ -1,3 +1,4 @@
+import { browserCannotCall } from './browser-support.js';
 import type { UnavailableReason } from './state.js';
 import { readSupport } from './transport/cec-answers.js';
 import type { CecClient } from './transport/cec-client.js';
@@ -38,16 +39,9 @@ export class SupportCheck {
     this.#verdict = this.known = undefined;
   }
 
-  /** What the browser alone says, at once: a reason it cannot call, or `undefined`. */
-  static browser(): UnavailableReason | undefined {
-    if (!window.isSecureContext) return 'insecure-context';
-    if (!navigator.mediaDevices) return 'no-webrtc';
-    return undefined;
-  }
-
   /** A failed check is no verdict: createClickToCall will then say what is wrong. */
   async #query(signal: AbortSignal): Promise<Support> {
-    const browser = SupportCheck.browser();
+    const browser = browserCannotCall();
     if (browser) return browser;
     try {
       const supported = readSupport(await this.cec.send('checkClickToCallSupport', undefined, signal));

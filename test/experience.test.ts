@@ -1,5 +1,6 @@
 import { aTimeout, expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { emulateMedia, sendKeys } from '@web/test-runner-commands';
+import { http, HttpResponse } from 'msw';
 import type { ClickToCall } from '../src/click-to-call.element.js';
 import fr from '../src/locales/fr.js';
 import ar from '../src/locales/ar.js';
@@ -8,7 +9,7 @@ import es from '../src/locales/es.js';
 import { strings } from '../src/strings.js';
 import { button, buttons, consoleOutput, CREATE_PATH, liveText, outcomesOf, TOKEN_ENDPOINT } from './helpers.js';
 import { engine, itExcept } from './support/engine.js';
-import { requests, useScenario } from './support/msw.js';
+import { requests, useScenario, worker } from './support/msw.js';
 
 const labels = (el: ClickToCall) => buttons(el).map((b) => b.textContent!.trim());
 const base = (el: ClickToCall) => el.shadowRoot!.querySelector('[part="base"]')!;
@@ -166,15 +167,43 @@ describe('<click-to-call> for the visitor', () => {
 
     const background = (el: ClickToCall) => getComputedStyle(button(el, 'voice')).backgroundColor;
 
-    itExcept(['firefox', 'webkit'], 'emulating prefers-color-scheme needs CDP', 'follows the dark setting automatically, unless theme="light"', async () => {
-      const el = await fixture<ClickToCall>(html`<click-to-call></click-to-call>`);
-      const light = background(el);
-      await emulateMedia({ colorScheme: 'dark' });
-      expect(background(el)).to.equal('rgb(156, 202, 255)');
-      await expect(el).to.be.accessible();
-      el.theme = 'light';
+    const errorText = (el: ClickToCall) => getComputedStyle(el.shadowRoot!.querySelector('[part="alert"]')!).color;
+    /** The element in `error` (a token endpoint that answers 500), its alert text showing. */
+    const inError = async (el: ClickToCall) => {
+      worker.use(http.post(TOKEN_ENDPOINT, () => HttpResponse.json({}, { status: 500 })));
+      await el.start('voice');
       await el.updateComplete;
-      expect(background(el)).to.equal(light);
+    };
+
+    itExcept(['firefox', 'webkit'], 'emulating prefers-color-scheme needs CDP', 'keeps the light palette on a light page when the OS is in dark mode', async () => {
+      await emulateMedia({ colorScheme: 'dark' });
+      const el = await fixture<ClickToCall>(html`<click-to-call media-engine="none" token-endpoint=${TOKEN_ENDPOINT}></click-to-call>`);
+      expect(background(el)).to.equal('rgb(11, 92, 173)');
+      await expect(el).to.be.accessible();
+      await inError(el);
+      expect(errorText(el)).to.equal('rgb(179, 38, 30)'); // #b3261e on white, not #ffb4ab (1.9:1)
+      await expect(el).to.be.accessible();
+    });
+
+    itExcept(['firefox', 'webkit'], 'emulating prefers-color-scheme needs CDP', 'turns dark on a page that opts in to dark (color-scheme), unless theme="light"', async () => {
+      await emulateMedia({ colorScheme: 'dark' });
+      const root = document.documentElement.style;
+      root.colorScheme = 'light dark';
+      document.body.style.background = '#121417';
+      try {
+        const el = await fixture<ClickToCall>(html`<click-to-call media-engine="none" token-endpoint=${TOKEN_ENDPOINT}></click-to-call>`);
+        expect(background(el)).to.equal('rgb(156, 202, 255)');
+        await expect(el).to.be.accessible();
+        await inError(el);
+        expect(errorText(el)).to.equal('rgb(255, 180, 171)');
+        await expect(el).to.be.accessible();
+        el.theme = 'light';
+        await el.updateComplete;
+        expect(background(el)).to.equal('rgb(11, 92, 173)');
+      } finally {
+        root.colorScheme = '';
+        document.body.style.background = '';
+      }
     });
 
     it('is dark with theme="dark", and a site colour wins over both themes', async () => {

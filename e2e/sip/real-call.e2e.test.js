@@ -228,6 +228,28 @@ describe('a real call through a SIP server', { skip }, () => {
     await context.close();
   });
 
+  it('CEC repeating its state on every poll, a stale "in queue" after connected, the gateway as one comma-joined string: one call, and it becomes active', async () => {
+    cec.play({
+      queueMs: 150,
+      repeatState: true,
+      lateQueued: true,
+      eventId: 'string',
+      gateway: { ...gateway(), gwAddresses: 'ws://127.0.0.1:1, ws://127.0.0.1:8080' },
+    });
+    const { context, agent, visitor } = await openPages();
+    await visitor.getByRole('button', { name: 'Voice call' }).click();
+    const active = await eventOf(visitor, 'call-active');
+    assert.deepEqual(active.detail, { media: 'voice' });
+    await visitor.waitForTimeout(1000); // polls keep repeating "connected"
+    const types = await visitor.evaluate(() => window.events.map((e) => e.type));
+    assert.deepEqual(types.filter((type) => type !== 'call-request'), ['call-started', 'call-queued', 'call-connected', 'call-active']);
+    assert.equal(await agent.evaluate(() => agent.calls.length), 1, 'one SIP call');
+    assert.equal(await visitor.locator('click-to-call').getAttribute('state'), 'active');
+    await visitor.getByRole('button', { name: 'Hang up' }).click();
+    await eventOf(visitor, 'call-ended');
+    await context.close();
+  });
+
   it('a 404 from the SIP server fails the call with media-failed and drops it at CEC', async () => {
     cec.play({ queueMs: 150, gateway: gateway('1999') });
     const { context, visitor } = await openPages();

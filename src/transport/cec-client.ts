@@ -1,19 +1,15 @@
 import type { CallMedia } from '../state.js';
 import { saysTimedOut } from './cec-answers.js';
 import { CallFailure, exchange, type HttpAnswer } from './http.js';
-import { endpointProvider, fetchGrant, TokenCache, type TokenGrant, type TokenProvider } from './token.js';
+import type { TokenGrant, TokenSettings, VisitorTokens } from './token.js';
 
 /** Where and how to reach CEC's click-to-dial API, and where the visitor's token comes from. */
-export interface CecConfig {
+export interface CecConfig extends TokenSettings {
   /** Prefix of the API, e.g. `/apiaccess/ccmessaging` or `https://host/apiaccess/ccmessaging`. */
   readonly apiBase: string;
   readonly channel: string;
-  readonly timeoutMs: number;
-  readonly tokenEndpoint?: string;
-  readonly tokenProvider?: TokenProvider;
-  readonly context: unknown;
-  /** Logs a step (`debug` attribute): operation names and statuses only, never a token. */
-  readonly debug?: (step: string, detail?: unknown) => void;
+  /** Why the configuration cannot work (settings.ts): nothing is sent then. */
+  readonly problem?: string;
 }
 
 export type CecOperation = 'checkClickToCallSupport' | 'createClickToCall' | 'getClickToCallEvents' | 'dropClickToCall';
@@ -26,29 +22,24 @@ export const mediaAbility: Readonly<Record<CallMedia, '0' | '1'>> = { voice: '0'
  * replaced when CEC rotates it, and fetched anew (with one retry) when CEC answers 401/403.
  */
 export class CecClient {
-  readonly #tokens = new TokenCache((signal) => this.#loadGrant(signal));
   #config: CecConfig = { apiBase: '', channel: '', timeoutMs: 0, context: undefined };
 
+  /** `tokens`: the element's visitor token (in the core: a first click may be fetching it already). */
+  constructor(private readonly tokens: VisitorTokens) {}
+
   /**
-   * The configuration of the requests that follow, checked: `CallFailure('config')` when it cannot work,
-   * before anything is sent. A different endpoint, provider or context than the cached token's drops it.
+   * The configuration of the requests that follow: `CallFailure('config')` when it cannot work, before anything
+   * is sent. A different endpoint, provider or context than the cached token's drops it.
    */
   use(config: CecConfig): void {
-    const { tokenEndpoint, tokenProvider, context, apiBase } = config;
-    const previous = this.#config;
-    if (tokenEndpoint !== previous.tokenEndpoint || tokenProvider !== previous.tokenProvider || context !== previous.context) {
-      this.#tokens.forget();
-    }
+    if (config.problem) throw new CallFailure('config', config.problem);
+    this.tokens.use(config);
     this.#config = config;
-    if (typeof tokenProvider !== 'function' && !tokenEndpoint) {
-      throw new CallFailure('config', 'set the token-endpoint attribute or the tokenProvider property');
-    }
-    cecUrl(apiBase, 'createClickToCall');
   }
 
   /** Gets the token ahead of need (a cached valid one costs nothing); failures wait for a real request. */
   prefetchToken(signal: AbortSignal): void {
-    this.#tokens.get(signal).catch(() => {});
+    this.tokens.prefetch(signal);
   }
 
   /**
@@ -57,11 +48,11 @@ export class CecClient {
    * request timed out (cec-api.md §4): CEC may have acted on it, so it is not sent twice.
    */
   async send(operation: CecOperation, body: Record<string, string> | undefined, signal: AbortSignal, timeoutMs?: number): Promise<HttpAnswer> {
-    let grant = await this.#tokens.get(signal);
+    let grant = await this.tokens.get(signal);
     let answer = await this.#exchange(grant, operation, body, signal, timeoutMs);
     if ((answer.status === 401 || answer.status === 403) && !saysTimedOut(answer)) {
-      this.#tokens.invalidate(grant);
-      grant = await this.#tokens.get(signal);
+      this.tokens.invalidate(grant);
+      grant = await this.tokens.get(signal);
       answer = await this.#exchange(grant, operation, body, signal, timeoutMs);
     }
     return answer;
@@ -69,7 +60,7 @@ export class CecClient {
 
   /** A last POST that outlives the page (`keepalive`), with the token already at hand; errors are ignored. */
   sendOnExit(operation: CecOperation, body: Record<string, string>): void {
-    const grant = this.#tokens.peek();
+    const grant = this.tokens.peek();
     if (!grant) return;
     try {
       const { url, init } = this.#request(grant, operation, body);
@@ -77,10 +68,6 @@ export class CecClient {
     } catch {
       // An unusable api-base: there is nothing to drop.
     }
-  }
-
-  dispose(): void {
-    this.#tokens.dispose();
   }
 
   async #exchange(
@@ -94,7 +81,7 @@ export class CecClient {
     const answer = await exchange(url, init, signal, timeoutMs);
     this.#config.debug?.(`${operation} → HTTP ${answer.status}`);
     const rotated = answer.headers.get('ccmessaging-token');
-    if (rotated) this.#tokens.rotate(grant, rotated);
+    if (rotated) this.tokens.rotate(grant, rotated);
     return answer;
   }
 
@@ -107,27 +94,11 @@ export class CecClient {
       : { method: 'GET', headers };
     return { url: body ? url : `${url}?channel=${encodeURIComponent(channel)}`, init };
   }
-
-  #loadGrant(signal: AbortSignal): Promise<TokenGrant> {
-    const { tokenProvider, tokenEndpoint, context, timeoutMs, debug } = this.#config;
-    const provider = typeof tokenProvider === 'function' ? tokenProvider : endpointProvider(tokenEndpoint ?? '');
-    debug?.('token requested');
-    return fetchGrant(provider, context, signal, timeoutMs);
-  }
 }
 
-/** Absolute URL of `{apiBase}/v1/{operation}`; an unusable `apiBase` is a configuration error. */
-export function cecUrl(apiBase: string, operation: CecOperation): string {
-  let url: URL;
-  try {
-    url = new URL(`${apiBase.replace(/\/+$/, '')}/v1/${operation}`, document.baseURI);
-  } catch {
-    throw new CallFailure('config', `api-base "${apiBase}" is not a valid URL`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new CallFailure('config', `api-base must be an http(s) URL or a path, not "${url.protocol}"`);
-  }
-  return url.href;
+/** Absolute URL of `{apiBase}/v1/{operation}` (settings.ts has checked `apiBase`). */
+function cecUrl(apiBase: string, operation: CecOperation): string {
+  return new URL(`${apiBase.replace(/\/+$/, '')}/v1/${operation}`, document.baseURI).href;
 }
 
 /** The headers CEC wants: the visitor's token always, gateway credentials only when the site supplied them. */

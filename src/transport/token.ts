@@ -153,6 +153,47 @@ export class TokenCache {
   }
 }
 
+/** What a token is fetched with: the element's endpoint or provider and context, within its timeout. */
+export interface TokenSettings {
+  readonly tokenEndpoint?: string;
+  readonly tokenProvider?: TokenProvider;
+  readonly context: unknown;
+  readonly timeoutMs: number;
+  /** Logs a step (`debug` attribute); never the token. */
+  readonly debug?: (step: string, detail?: unknown) => void;
+}
+
+/**
+ * An element's visitor token: fetched from its endpoint or provider, cached, shared by every request. Part of
+ * the core, not of the lazily loaded call engine, so that a first click can fetch it while the engine loads.
+ */
+export class VisitorTokens extends TokenCache {
+  #settings: TokenSettings = { context: undefined, timeoutMs: 0 };
+
+  constructor() {
+    super((signal) => {
+      const { tokenProvider, tokenEndpoint, context, timeoutMs, debug } = this.#settings;
+      const provider = typeof tokenProvider === 'function' ? tokenProvider : endpointProvider(tokenEndpoint ?? '');
+      debug?.('token requested');
+      return fetchGrant(provider, context, signal, timeoutMs);
+    });
+  }
+
+  /** The settings of the fetches that follow: a different endpoint, provider or context drops the cached token. */
+  use(settings: TokenSettings): void {
+    const { tokenEndpoint, tokenProvider, context } = this.#settings;
+    if (settings.tokenEndpoint !== tokenEndpoint || settings.tokenProvider !== tokenProvider || settings.context !== context) {
+      this.forget();
+    }
+    this.#settings = settings;
+  }
+
+  /** Gets the token ahead of need (a cached valid one costs nothing); failures wait for a real request. */
+  prefetch(signal: AbortSignal): void {
+    this.get(signal).catch(() => {});
+  }
+}
+
 function nonEmptyString(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
