@@ -112,8 +112,9 @@ describe('script-tag bundle in a plain page', () => {
     const { tab, errors } = await openPage();
     await tab.locator('click-to-call button').first().waitFor();
     assert.equal(received('/click-to-call.call.js').length, 0, 'not with the page');
+    const loaded = tab.waitForResponse((response) => response.url().endsWith('/click-to-call.call.js'));
     await tab.getByRole('button', { name: 'Voice call' }).hover();
-    await tab.waitForResponse((response) => response.url().endsWith('/click-to-call.call.js'));
+    await loaded;
     await tab.getByRole('button', { name: 'Voice call' }).click();
     await tab.locator('#log', { hasText: 'call-started' }).waitFor();
     assert.equal(received('/click-to-call.call.js').length, 1);
@@ -158,3 +159,57 @@ describe('script-tag bundle in a plain page', () => {
     await tab.close();
   });
 });
+
+describe('one visitor, one call, across the tabs of a browser', () => {
+  const state = (tab) => tab.locator('click-to-call').getAttribute('state');
+  const waitForState = (tab, expected) =>
+    tab.waitForFunction((want) => document.querySelector('click-to-call').getAttribute('state') === want, expected, { timeout: 5000 });
+
+  it('makes the other tab unavailable (in-another-tab) while a call runs, and idle again when it ends or its tab closes', async () => {
+    server.play({ queueMs: 60_000 });
+    const context = await browser.newContext();
+    const [first, second] = [await context.newPage(), await context.newPage()];
+    await Promise.all([first.goto(origin), second.goto(origin)]);
+    await first.getByRole('button', { name: 'Voice call' }).click();
+    await first.locator('#log', { hasText: 'call-queued' }).waitFor();
+    await waitForState(second, 'unavailable');
+    assert.match(await second.locator('#log').textContent(), /call-unavailable {"reason":"in-another-tab"}/);
+    assert.equal(await second.evaluate(() => document.querySelector('click-to-call').start('voice')), null);
+    assert.match(await second.getByRole('status').textContent(), /another tab/);
+
+    await first.getByRole('button', { name: 'Hang up' }).click();
+    await waitForState(second, 'idle');
+
+    // A tab that opens while a call runs knows it at once; closing the calling tab frees the others.
+    await second.getByRole('button', { name: 'Voice call' }).click();
+    await second.locator('#log', { hasText: 'call-started' }).waitFor();
+    const third = await context.newPage();
+    await third.goto(origin);
+    await waitForState(third, 'unavailable');
+    await second.close();
+    await waitForState(third, 'idle');
+    await waitForState(first, 'idle');
+    assert.equal(received(mocks.cecPath('createClickToCall')).length, 2);
+    await context.close();
+  });
+
+  it('creates exactly one call when two tabs click at the same moment', async () => {
+    server.play({ queueMs: 60_000 });
+    const context = await browser.newContext();
+    const tabs = [await context.newPage(), await context.newPage()];
+    await Promise.all(tabs.map((tab) => tab.goto(origin)));
+    await Promise.all(tabs.map((tab) => tab.locator('click-to-call button').first().waitFor()));
+    const outcomes = await Promise.all(
+      tabs.map((tab) => tab.evaluate(() => document.querySelector('click-to-call').start('voice').then((event) => event?.type ?? null))),
+    );
+    // The loser either lost the lock (call-unavailable) or heard of the winner's call first (start() → null).
+    assert.equal(outcomes.filter((outcome) => outcome === 'call-started').length, 1, String(outcomes));
+    assert.ok(outcomes.some((outcome) => outcome === 'call-unavailable' || outcome === null), String(outcomes));
+    assert.equal(received(mocks.cecPath('createClickToCall')).length, 1);
+    const [caller, other] = outcomes[0] === 'call-started' ? tabs : [...tabs].reverse();
+    assert.match(await state(caller), /^(started|queued)$/);
+    assert.equal(await state(other), 'unavailable');
+    await context.close();
+  });
+});
+

@@ -15,6 +15,8 @@ export interface Attempt {
   result?: Promise<CallOutcomeEvent | null>;
   /** createClickToCall may have reached CEC, so leaving now must drop the call. */
   createSent: boolean;
+  /** Gives up the visitor's one call (one-call.ts), once the attempt or its call is over. */
+  release?: () => void;
   session?: MediaSession;
 }
 

@@ -4,11 +4,13 @@ import { CallQueuedEvent, CallRequestEvent, CallStartedEvent, CallUnavailableEve
 import type { CallOutcomeEvent } from './events.js';
 import type { Attempt, AttemptResult } from './attempt.js';
 import { CallEngineLoader } from './call-engine-loader.js';
-import type { CallNotice, CallView } from './call-view.js';
+import { CallStatus } from './call-status.js';
+import type { CallView } from './call-view.js';
 import { loadMediaEngine } from './chunks.js';
+import { watchOtherCalls } from './one-call.js';
 import type { MediaSession } from './media/media-session.js';
 import type { CallSettings } from './settings.js';
-import { isInCall, transition, type CallInput, type CallMedia, type CallState, type UnavailableReason } from './state.js';
+import { isInCall, transition, type CallMedia, type CallState, type UnavailableReason } from './state.js';
 import type { CallEvent, Gateway } from './transport/cec-answers.js';
 
 interface Call {
@@ -17,6 +19,7 @@ interface Call {
   /** Aborted when the call ends: following it stops. */
   readonly polling: AbortController;
   readonly session?: MediaSession;
+  readonly release?: () => void;
   hangingUp?: Promise<CallEndedEvent | null>;
 }
 
@@ -27,37 +30,38 @@ interface Call {
  * does the work (call-engine.ts) loads at the first `prepare()` or `start()`.
  */
 export class CallController implements ReactiveController {
-  #state: CallState = 'idle';
-  #media?: CallMedia;
-  #notice?: CallNotice;
+  readonly #status: CallStatus;
   #attempt?: Attempt;
   #call?: Call;
   readonly #engine = new CallEngineLoader();
   /** Aborted when the host leaves the document: background work (the support check) stops. */
   #connection = new AbortController();
+  #unwatch?: () => void;
   /** How many times reset() ran: what was asked before one is answered into the void. */
   #resets = 0;
-  /** Logs each state and event (`debug` attribute), as of the last attempt or preparation. */
-  #debug: CallSettings['debug'];
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,
-    private readonly stateChanged: (state: CallState) => void,
+    stateChanged: (state: CallState) => void,
   ) {
+    this.#status = new CallStatus(host, stateChanged);
     host.addController(this);
   }
 
   get view(): CallView {
-    return { state: this.#state, media: this.#media, notice: this.#notice, hangingUp: Boolean(this.#call?.hangingUp), session: this.#call?.session };
+    const { state, media, notice } = this.#status;
+    return { state, media, notice, hangingUp: Boolean(this.#call?.hangingUp), session: this.#call?.session };
   }
 
   hostConnected(): void {
     this.#connection = new AbortController();
     window.addEventListener('pagehide', this.#onPageHide);
+    this.#unwatch = watchOtherCalls(this.#onOtherCall);
   }
 
   hostDisconnected(): void {
     window.removeEventListener('pagehide', this.#onPageHide);
+    this.#unwatch?.();
     this.reset();
     this.#connection.abort();
     this.#engine.dispose();
@@ -68,15 +72,15 @@ export class CallController implements ReactiveController {
    * can work here (`unavailable` if not), so that the click needs one round trip, createClickToCall.
    */
   prepare(settings: CallSettings): void {
-    if (!transition(this.#state, 'start')) return;
-    this.#debug = settings.debug;
+    if (!transition(this.#status.state, 'start')) return;
+    this.#status.debug = settings.debug;
     const { signal } = this.#connection;
     const resets = this.#resets;
     this.#engine
       .ready()
       .then((engine) => (signal.aborted ? undefined : engine.prepare(settings, signal)))
       // A verdict asked before a reset() is not this element's any more.
-      .then((support) => typeof support === 'string' && this.#state === 'idle' && this.#resets === resets && this.#becomeUnavailable(support))
+      .then((support) => typeof support === 'string' && this.#status.state === 'idle' && this.#resets === resets && this.#becomeUnavailable(support))
       .catch(() => {}); // a click reports an engine that cannot load
   }
 
@@ -87,23 +91,18 @@ export class CallController implements ReactiveController {
    */
   start(media: CallMedia, settings: CallSettings): Promise<CallOutcomeEvent | null> {
     if (this.#attempt?.result) return this.#attempt.result;
-    this.#debug = settings.debug;
+    this.#status.debug = settings.debug;
     const refused =
       !this.host.isConnected ||
-      !transition(this.#state, 'start') ||
-      this.#fire(new CallRequestEvent({ media })).defaultPrevented ||
-      !this.#apply('start');
+      !transition(this.#status.state, 'start') ||
+      this.#status.fire(new CallRequestEvent({ media })).defaultPrevented ||
+      !this.#status.apply('start');
     if (refused) return Promise.resolve(null);
-    this.#media = media;
-    this.#notice = undefined;
+    this.#status.media = media;
+    this.#status.notice = undefined;
     const attempt: Attempt = { abort: new AbortController(), settings, createSent: false };
     const background = this.#connection.signal;
-    attempt.result = this.#engine.ready(settings, background).then(
-      // Cancelled while the engine loaded: no device is asked for, nothing is sent.
-      (engine): AttemptResult | Promise<AttemptResult> =>
-        attempt.abort.signal.aborted ? { type: 'error', reason: 'network', message: 'cancelled' } : engine.attempt(attempt, media, background),
-      (): AttemptResult => ({ type: 'error', reason: 'network', message: 'the call engine could not be loaded' }),
-    ).then((outcome) => {
+    attempt.result = this.#engine.attempt(attempt, media, background, this.#onOtherCall).then((outcome) => {
       if (attempt.abort.signal.aborted) return null;
       this.#attempt = undefined;
       return this.#finish(media, outcome, attempt);
@@ -120,7 +119,7 @@ export class CallController implements ReactiveController {
     const attempt = this.#attempt?.result;
     if (attempt) return attempt.then(() => this.hangUp());
     const call = this.#call;
-    if (!call || !isInCall(this.#state)) return Promise.resolve(null);
+    if (!call || !isInCall(this.#status.state)) return Promise.resolve(null);
     return (call.hangingUp ??= this.#drop(call));
   }
 
@@ -137,25 +136,30 @@ export class CallController implements ReactiveController {
     this.#attempt?.session?.close();
     this.#call?.polling.abort();
     this.#attempt?.abort.abort();
+    this.#call?.release?.();
+    this.#attempt?.release?.();
     this.#call = this.#attempt = undefined;
     this.#engine.loaded?.forgetSupport();
     this.#resets++;
-    this.#apply('reset');
+    this.#status.apply('reset');
   }
 
-  #finish(media: CallMedia, outcome: AttemptResult, { settings, session }: Attempt): CallOutcomeEvent {
-    if (outcome.type !== 'started') session?.close();
+  #finish(media: CallMedia, outcome: AttemptResult, { settings, session, release }: Attempt): CallOutcomeEvent {
+    if (outcome.type !== 'started') {
+      session?.close();
+      release?.();
+    }
     if (outcome.type === 'unavailable') return this.#becomeUnavailable(outcome.reason)!;
     if (outcome.type === 'error') {
       const { type: _, ...detail } = outcome;
       if (outcome.reason === 'config') console.error(`<click-to-call>: ${outcome.message}`);
-      return this.#enter(outcome.type, (this.#notice = new CallErrorEvent({ media, ...detail })));
+      return this.#status.enter(outcome.type, (this.#status.notice = new CallErrorEvent({ media, ...detail })));
     }
     const detail = { media, resultCode: outcome.resultCode, resultDesc: outcome.resultDesc };
-    if (outcome.type === 'no-agents') return this.#enter(outcome.type, new NoAgentsEvent(detail));
-    this.#apply('started');
-    this.#follow({ media, settings, polling: new AbortController(), session });
-    return this.#fire(new CallStartedEvent(detail));
+    if (outcome.type === 'no-agents') return this.#status.enter(outcome.type, new NoAgentsEvent(detail));
+    this.#status.apply('started');
+    this.#follow({ media, settings, polling: new AbortController(), session, release });
+    return this.#status.fire(new CallStartedEvent(detail));
   }
 
   #follow(call: Call): void {
@@ -171,10 +175,10 @@ export class CallController implements ReactiveController {
   #onCallEvent(call: Call, event: CallEvent): void {
     const { media } = call;
     if (event.type === 'queued') {
-      if (this.#apply('queued')) this.#fire(new CallQueuedEvent({ media }));
+      if (this.#status.apply('queued')) this.#status.fire(new CallQueuedEvent({ media }));
     } else if (event.type === 'connected') {
-      if (!this.#apply('connected')) return;
-      this.#fire(new CallConnectedEvent({ media, ...event.gateway }));
+      if (!this.#status.apply('connected')) return;
+      this.#status.fire(new CallConnectedEvent({ media, ...event.gateway }));
       if (this.#call === call) this.#connectMedia(call, event.gateway);
     } else if (event.type === 'ended') {
       this.#endCall(call, new CallEndedEvent({ media, by: 'remote' }));
@@ -189,7 +193,7 @@ export class CallController implements ReactiveController {
     const { media, settings } = call;
     void call.session?.connect(loadMediaEngine, gateway, settings.iceServers, {
       onChange: () => this.host.requestUpdate(),
-      onActive: () => this.#call === call && this.#apply('active') && this.#fire(new CallActiveEvent({ media })),
+      onActive: () => this.#call === call && this.#status.apply('active') && this.#status.fire(new CallActiveEvent({ media })),
       onEnded: () => this.#endCall(call, new CallEndedEvent({ media, by: 'remote' }), true),
       onFailed: (failure) => this.#endCall(call, new CallFailedEvent({ media, reason: 'media-failed', ...failure }), true),
     });
@@ -201,7 +205,7 @@ export class CallController implements ReactiveController {
     this.host.requestUpdate();
     const dropped = await this.#engine.loaded!.drop(this.#connection.signal);
     if (this.#call !== call) return null;
-    if (!dropped) this.#fire(new CallErrorEvent({ media: call.media, reason: 'drop-failed', message: 'CEC could not drop the call' }));
+    if (!dropped) this.#status.fire(new CallErrorEvent({ media: call.media, reason: 'drop-failed', message: 'CEC could not drop the call' }));
     return this.#endCall(call, new CallEndedEvent({ media: call.media, by: 'local' }));
   }
 
@@ -214,45 +218,33 @@ export class CallController implements ReactiveController {
     call.polling.abort();
     call.session?.close();
     if (dropCec) void this.#engine.loaded!.drop(this.#connection.signal);
+    call.release?.();
     this.#call = undefined;
-    if (event instanceof CallFailedEvent) this.#notice = event;
-    return this.#enter(event instanceof CallFailedEvent ? 'failed' : 'ended', event);
+    if (event instanceof CallFailedEvent) this.#status.notice = event;
+    return this.#status.enter(event instanceof CallFailedEvent ? 'failed' : 'ended', event);
   }
 
   #becomeUnavailable(reason: UnavailableReason): CallUnavailableEvent | undefined {
-    if (!this.#apply('unavailable')) return undefined;
-    return this.#fire((this.#notice = new CallUnavailableEvent({ reason })));
+    if (!this.#status.apply('unavailable')) return undefined;
+    return this.#status.fire((this.#status.notice = new CallUnavailableEvent({ reason })));
   }
+
+  /** Another element or tab has the visitor's one call: unavailable until it ends, then back to idle. */
+  readonly #onOtherCall = (elsewhere: boolean) => {
+    // An attempt of this element is claiming the call itself: its claim answers it.
+    if (elsewhere) {
+      if (!this.#attempt) this.#becomeUnavailable('in-another-tab');
+    } else if (this.#status.state === 'unavailable' && this.#status.notice?.detail.reason === 'in-another-tab') this.#status.apply('reset');
+  };
 
   /** The visitor leaves: drop the call with a request that outlives the page. */
   readonly #onPageHide = () => {
     const call = this.#call;
-    if (call && isInCall(this.#state)) {
+    if (call && isInCall(this.#status.state)) {
       this.#engine.loaded!.dropOnExit();
       this.#endCall(call, new CallEndedEvent({ media: call.media, by: 'local' }));
     } else if (this.#attempt) {
       this.reset();
     }
   };
-
-  #enter<E extends Event>(input: CallInput, event: E): E {
-    this.#apply(input);
-    return this.#fire(event);
-  }
-
-  #fire<E extends Event>(event: E): E {
-    this.#debug?.(`event ${event.type}`, (event as Event & { detail?: unknown }).detail);
-    this.host.dispatchEvent(event);
-    return event;
-  }
-
-  #apply(input: CallInput): boolean {
-    const next = transition(this.#state, input);
-    if (next === undefined) return false;
-    this.#state = next;
-    this.#debug?.(`state ${next}`);
-    this.stateChanged(next);
-    this.host.requestUpdate();
-    return true;
-  }
 }

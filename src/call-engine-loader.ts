@@ -1,12 +1,16 @@
+import type { Attempt, AttemptResult } from './attempt.js';
 import { browserCannotCall } from './browser-support.js';
 import type { CallEngine } from './call-engine.js';
 import { loadCallEngine } from './chunks.js';
+import { claimCall } from './one-call.js';
 import type { CallSettings } from './settings.js';
+import type { CallMedia } from './state.js';
 import { VisitorTokens } from './transport/token.js';
 
 /**
  * An element's way to its call engine (call-engine.ts, a chunk of its own): loaded once, a failed load tried
- * again. The visitor's token stays here, in the core, so that a first click can fetch it while the engine loads.
+ * again; and to an attempt on it, once the visitor's one call is claimed. The visitor's token stays here, in the
+ * core, so that a first click can fetch it while the engine loads.
  */
 export class CallEngineLoader {
   readonly #tokens = new VisitorTokens();
@@ -36,5 +40,21 @@ export class CallEngineLoader {
   /** Forgets the token and aborts its fetch: the element left the document. */
   dispose(): void {
     this.#tokens.dispose();
+  }
+
+  /**
+   * Runs `attempt` once the visitor's one call is claimed (one-call.ts; `onOtherCall` hears of the others) and
+   * the engine loaded, the token fetched meanwhile. The claim goes on `attempt.release`.
+   */
+  async attempt(attempt: Attempt, media: CallMedia, background: AbortSignal, onOtherCall: (elsewhere: boolean) => void): Promise<AttemptResult> {
+    const { signal } = attempt.abort;
+    const release = await claimCall(onOtherCall);
+    if (!release) return { type: 'unavailable', reason: 'in-another-tab' };
+    attempt.release = release;
+    if (signal.aborted) release();
+    const engine = await this.ready(attempt.settings, background).catch(() => undefined);
+    if (!engine) return { type: 'error', reason: 'network', message: 'the call engine could not be loaded' };
+    // Cancelled while claiming or loading: no device is asked for, nothing is sent.
+    return signal.aborted ? { type: 'error', reason: 'network', message: 'cancelled' } : engine.attempt(attempt, media, background);
   }
 }

@@ -31,7 +31,7 @@ import type { TokenProvider } from './transport/token.js';
  * @event {CallStartedEvent} call-started - CEC accepted the call (resultCode "0"). `detail`: `{media, resultCode, resultDesc}`.
  * @event {NoAgentsEvent} no-agents - No agent is available (resultCode "13"). `detail`: `{media, resultCode, resultDesc}`.
  * @event {CallErrorEvent} call-error - The call could not be started, or (reason `drop-failed`) CEC could not drop it. `detail`: `{media, reason, message, status?, resultCode?, resultDesc?}`; `reason` is `permission-denied`, `no-device`, `device-busy`, `insecure-context`, `blocked-by-policy` (microphone/camera), `rejected`, `auth`, `http`, `protocol`, `network`, `timeout`, `token`, `config` or `drop-failed`.
- * @event {CallUnavailableEvent} call-unavailable - Calling cannot work here. `detail`: `{reason, message}`; `reason` is `not-supported`, `insecure-context` or `no-webrtc`.
+ * @event {CallUnavailableEvent} call-unavailable - Calling cannot work here. `detail`: `{reason, message}`; `reason` is `not-supported`, `insecure-context`, `no-webrtc` or `in-another-tab` (the visitor's call in another tab or element; the element returns to `idle` by itself when it ends).
  * @event {CallQueuedEvent} call-queued - The call entered CEC's queue (once per entry). `detail`: `{media}`.
  * @event {CallConnectedEvent} call-connected - An agent took the call. `detail`: `{media, domain, gwAddresses, accessCode, clickToCallCaller}`: the gateway the media leg calls.
  * @event {CallActiveEvent} call-active - The SIP session is confirmed: the visitor and the agent are talking. `detail`: `{media}`.

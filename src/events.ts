@@ -53,7 +53,10 @@ export interface CallFailedDetail {
 }
 
 export interface CallUnavailableDetail {
-  /** `not-supported`: CEC says click-to-call is off; `insecure-context`: not https; `no-webrtc`: no media devices API. */
+  /**
+   * `not-supported`: CEC says click-to-call is off; `insecure-context`: not https; `no-webrtc`: no media devices
+   * API; `in-another-tab`: the visitor has a call in progress in another tab or element (back to idle when it ends).
+   */
   readonly reason: UnavailableReason;
 }
 
@@ -99,7 +102,7 @@ export class CallErrorEvent extends ClickToCallEvent<CallErrorDetail> {
   }
 }
 
-/** Calling cannot work here; the buttons are disabled until `reset()`. */
+/** Calling cannot work here; the buttons are disabled until `reset()` (or, `in-another-tab`, until that call ends). */
 export class CallUnavailableEvent extends ClickToCallEvent<CallUnavailableDetail> {
   constructor(detail: CallUnavailableDetail) {
     super('call-unavailable', detail);

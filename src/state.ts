@@ -34,7 +34,7 @@ export type MediaErrorReason = 'permission-denied' | 'no-device' | 'device-busy'
 
 export type CallFailedReason = 'queue-timeout' | 'failed' | 'lost' | 'media-failed';
 
-export type UnavailableReason = 'not-supported' | 'insecure-context' | 'no-webrtc';
+export type UnavailableReason = 'not-supported' | 'insecure-context' | 'no-webrtc' | 'in-another-tab';
 
 /** How one createClickToCall attempt ended: exactly one row of the outcome table in the README. */
 export type Outcome =

@@ -28,6 +28,7 @@ export const strings = {
   'not-supported': 'Calls are not available right now.',
   'insecure-context': 'Calls need a secure (https) page.',
   'no-webrtc': 'This browser cannot make calls.',
+  'in-another-tab': 'A call is already in progress in another tab.',
   'media-failed': 'The call could not reach the agent. Please try again.',
   'permission-denied': 'Allow this site to use your microphone (and camera), then try again.',
   'no-device': 'No microphone (or camera) was found. Connect one and try again.',

@@ -25,6 +25,7 @@ export default {
   "not-supported": "Anrufe sind gerade nicht verfügbar.",
   "insecure-context": "Anrufe benötigen eine sichere (https-)Seite.",
   "no-webrtc": "Dieser Browser kann keine Anrufe tätigen.",
+  "in-another-tab": "In einem anderen Tab läuft bereits ein Anruf.",
   "media-failed": "Der Anruf hat den Mitarbeiter nicht erreicht. Bitte versuchen Sie es erneut.",
   "permission-denied": "Erlauben Sie dieser Website Ihr Mikrofon (und Ihre Kamera) und versuchen Sie es erneut.",
   "no-device": "Kein Mikrofon (bzw. keine Kamera) gefunden. Schließen Sie eines an und versuchen Sie es erneut.",

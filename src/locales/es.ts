@@ -25,6 +25,7 @@ export default {
   "not-supported": "Las llamadas no están disponibles ahora.",
   "insecure-context": "Las llamadas requieren una página segura (https).",
   "no-webrtc": "Este navegador no puede hacer llamadas.",
+  "in-another-tab": "Ya hay una llamada en curso en otra pestaña.",
   "media-failed": "La llamada no pudo llegar al agente. Inténtelo de nuevo.",
   "permission-denied": "Permita que este sitio use su micrófono (y cámara) e inténtelo de nuevo.",
   "no-device": "No se encontró micrófono (ni cámara). Conecte uno e inténtelo de nuevo.",

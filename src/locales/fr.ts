@@ -25,6 +25,7 @@ export default {
   "not-supported": "Les appels ne sont pas disponibles pour le moment.",
   "insecure-context": "Les appels nécessitent une page sécurisée (https).",
   "no-webrtc": "Ce navigateur ne peut pas passer d’appels.",
+  "in-another-tab": "Un appel est déjà en cours dans un autre onglet.",
   "media-failed": "L’appel n’a pas pu joindre le conseiller. Veuillez réessayer.",
   "permission-denied": "Autorisez ce site à utiliser votre micro (et votre caméra), puis réessayez.",
   "no-device": "Aucun micro (ni caméra) trouvé. Branchez-en un et réessayez.",

@@ -25,6 +25,7 @@ export default {
   "not-supported": "As chamadas não estão disponíveis no momento.",
   "insecure-context": "As chamadas exigem uma página segura (https).",
   "no-webrtc": "Este navegador não pode fazer chamadas.",
+  "in-another-tab": "Já há uma chamada em curso noutro separador.",
   "media-failed": "A chamada não chegou ao atendente. Tente novamente.",
   "permission-denied": "Permita que este site use seu microfone (e câmera) e tente novamente.",
   "no-device": "Nenhum microfone (ou câmera) encontrado. Conecte um e tente novamente.",

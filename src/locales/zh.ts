@@ -25,6 +25,7 @@ export default {
   "not-supported": "暂时无法通话。",
   "insecure-context": "通话需要安全（https）页面。",
   "no-webrtc": "此浏览器无法进行通话。",
+  "in-another-tab": "另一个标签页中已有通话在进行。",
   "media-failed": "无法连接到坐席，请重试。",
   "permission-denied": "请允许本网站使用麦克风（和摄像头），然后重试。",
   "no-device": "未找到麦克风（或摄像头），请连接后重试。",
