@@ -213,3 +213,23 @@ describe('one visitor, one call, across the tabs of a browser', () => {
   });
 });
 
+describe('the visitor token across the tabs of a browser', () => {
+  it('a token fetched in one tab is used by the others: CEC keeping only the newest token strands no tab', async () => {
+    server.play({ newestTokenOnly: true, queueMs: 60_000 });
+    const context = await browser.newContext();
+    const [first, second] = [await context.newPage(), await context.newPage()];
+    await Promise.all([first.goto(origin), second.goto(origin)]);
+    await first.getByRole('button', { name: 'Voice call' }).hover();
+    const deadline = Date.now() + 5000;
+    while (received(mocks.cecPath('checkClickToCallSupport')).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const firstToken = received(mocks.cecPath('checkClickToCallSupport'))[0].headers['ccmessaging-token'];
+
+    await second.getByRole('button', { name: 'Voice call' }).click();
+    await second.locator('#log', { hasText: 'call-started' }).waitFor();
+    assert.equal(received(TOKEN_ENDPOINT).length, 1, 'one token for both tabs');
+    const [create] = received(mocks.cecPath('createClickToCall'));
+    assert.equal(create.headers['ccmessaging-token'], firstToken);
+    await context.close();
+  });
+});
+

@@ -8,6 +8,7 @@ import { CallStatus } from './call-status.js';
 import type { CallView } from './call-view.js';
 import { loadMediaEngine } from './chunks.js';
 import { watchOtherCalls } from './one-call.js';
+import { joinOtherTabs } from './transport/visitor-token.js';
 import type { MediaSession } from './media/media-session.js';
 import type { CallSettings } from './settings.js';
 import { isInCall, transition, type CallMedia, type CallState, type UnavailableReason } from './state.js';
@@ -57,6 +58,7 @@ export class CallController implements ReactiveController {
     this.#connection = new AbortController();
     window.addEventListener('pagehide', this.#onPageHide);
     this.#unwatch = watchOtherCalls(this.#onOtherCall);
+    joinOtherTabs();
   }
 
   hostDisconnected(): void {

@@ -5,7 +5,8 @@ import { loadCallEngine } from './chunks.js';
 import { claimCall } from './one-call.js';
 import type { CallSettings } from './settings.js';
 import type { CallMedia } from './state.js';
-import { VisitorTokens } from './transport/token.js';
+import type { TokenSettings } from './transport/token.js';
+import { VisitorToken } from './transport/visitor-token.js';
 
 /**
  * An element's way to its call engine (call-engine.ts, a chunk of its own): loaded once, a failed load tried
@@ -13,8 +14,10 @@ import { VisitorTokens } from './transport/token.js';
  * core, so that a first click can fetch it while the engine loads.
  */
 export class CallEngineLoader {
-  readonly #tokens = new VisitorTokens();
   #loading?: Promise<CallEngine>;
+  /** The page's token this element uses (visitor-token.ts). */
+  #token?: VisitorToken;
+
   /** The engine, once loaded. */
   loaded?: CallEngine;
 
@@ -25,21 +28,15 @@ export class CallEngineLoader {
    */
   ready(settings?: CallSettings, signal?: AbortSignal): Promise<CallEngine> {
     if (settings && signal && !settings.problem && settings.mediaEngine === 'none' && !browserCannotCall()) {
-      this.#tokens.use(settings);
-      this.#tokens.prefetch(signal);
+      this.#tokenFor(settings).prefetch(signal);
     }
     return (this.#loading ??= loadCallEngine().then(
-      ({ CallEngine }) => (this.loaded = new CallEngine(this.#tokens)),
+      ({ CallEngine }) => (this.loaded = new CallEngine((settings) => this.#tokenFor(settings))),
       (error: unknown) => {
         this.#loading = undefined;
         throw error;
       },
     ));
-  }
-
-  /** Forgets the token and aborts its fetch: the element left the document. */
-  dispose(): void {
-    this.#tokens.dispose();
   }
 
   /**
@@ -48,13 +45,27 @@ export class CallEngineLoader {
    */
   async attempt(attempt: Attempt, media: CallMedia, background: AbortSignal, onOtherCall: (elsewhere: boolean) => void): Promise<AttemptResult> {
     const { signal } = attempt.abort;
+    // The engine and the token are on their way while the claim is asked for: it costs no round trip.
+    const ready = this.ready(attempt.settings, background).catch(() => undefined);
     const release = await claimCall(onOtherCall);
     if (!release) return { type: 'unavailable', reason: 'in-another-tab' };
     attempt.release = release;
     if (signal.aborted) release();
-    const engine = await this.ready(attempt.settings, background).catch(() => undefined);
+    const engine = await ready;
     if (!engine) return { type: 'error', reason: 'network', message: 'the call engine could not be loaded' };
     // Cancelled while claiming or loading: no device is asked for, nothing is sent.
     return signal.aborted ? { type: 'error', reason: 'network', message: 'cancelled' } : engine.attempt(attempt, media, background);
+  }
+
+  /** The element left the document: it no longer holds on to the page's token. */
+  dispose(): void {
+    this.#token?.leave(this);
+    this.#token = undefined;
+  }
+
+  #tokenFor(settings: CallSettings | TokenSettings): VisitorToken {
+    const token = VisitorToken.for(settings, this);
+    if (this.#token !== token) this.#token?.leave(this);
+    return (this.#token = token);
   }
 }

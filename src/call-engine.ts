@@ -5,7 +5,6 @@ import type { CallMedia } from './state.js';
 import { SupportCheck, type Support } from './support-check.js';
 import { dropSucceeded, type CallEvent } from './transport/cec-answers.js';
 import { CecClient } from './transport/cec-client.js';
-import type { VisitorTokens } from './transport/token.js';
 
 /**
  * The work behind one element's calls, loaded at the visitor's first sign of intent (hover, focus, touch, click
@@ -16,9 +15,9 @@ export class CallEngine {
   readonly #cec: CecClient;
   readonly #support: SupportCheck;
 
-  /** `tokens`: the element's visitor token, which a first click may be fetching already. */
-  constructor(tokens: VisitorTokens) {
-    this.#cec = new CecClient(tokens);
+  /** `tokenFor`: the page's one token per endpoint or provider, from the core bundle (visitor-token.ts). */
+  constructor(tokenFor: ConstructorParameters<typeof CecClient>[0]) {
+    this.#cec = new CecClient(tokenFor);
     this.#support = new SupportCheck(this.#cec);
   }
 

@@ -223,6 +223,31 @@ describe('CEC, as its documentation allows it to behave', () => {
     });
   });
 
+  describe('a slow CEC', () => {
+    it('every answer 2 s late: the call still starts and connects, within the default timeouts', async () => {
+      const { el, waitFor, story } = await callOn({ slowMs: 2000, queueMs: 100 });
+      el.start('voice');
+      await waitFor('call-connected', 15_000);
+      expect(story()).to.deep.equal(['call-started', 'call-queued', 'call-connected']);
+    }).timeout(20_000);
+  });
+
+  describe('newest token only (CEC keeps one token per visitor)', () => {
+    it('ten elements on a page share one token: one request however many ask, and calls work with it', async () => {
+      useScenario({ newestTokenOnly: true, queueMs: 60_000 });
+      const page = await fixture<HTMLElement>(html`<div>
+        ${Array.from({ length: 10 }, () => html`<click-to-call media-engine="none" token-endpoint=${TOKEN_ENDPOINT}></click-to-call>`)}
+      </div>`);
+      const elements = [...page.querySelectorAll<ClickToCall>('click-to-call')];
+      for (const el of elements) el.dispatchEvent(new PointerEvent('pointerenter'));
+      await settled();
+      expect(requests(TOKEN_ENDPOINT)).to.have.length(1);
+      expect((await elements[9].start('voice'))?.type).to.equal('call-started');
+      expect(requests(TOKEN_ENDPOINT)).to.have.length(1);
+      expect(requests(CREATE_PATH)).to.have.length(1);
+    });
+  });
+
   describe('a queue CEC never ends', () => {
     it('fails as queue-timeout after max-queue-time, and drops the call', async () => {
       const { el, waitFor, story } = await callOn({ afterQueue: 'silence' }, { maxQueueTime: 300 });

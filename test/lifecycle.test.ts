@@ -62,7 +62,8 @@ describe('<click-to-call media-engine="none"> lifecycle', () => {
 
     it('checks on load with preflight', async () => {
       await callOn({}, { preflight: true });
-      await waitUntil(() => requests(CHECK_PATH).length === 1);
+      // The call engine loads first (a chunk of its own): slower engines need more than a second for all three.
+      await waitUntil(() => requests(CHECK_PATH).length === 1, 'a support check', { timeout: 4000 });
       const [check] = requests(CHECK_PATH);
       expect(check.method).to.equal('GET');
       expect(check.url.search).to.equal('?channel=WEB');
@@ -74,7 +75,7 @@ describe('<click-to-call media-engine="none"> lifecycle', () => {
       el.dispatchEvent(new PointerEvent('pointerenter'));
       button(el, 'voice').focus();
       el.dispatchEvent(new PointerEvent('pointerenter'));
-      await waitUntil(() => requests(CHECK_PATH).length === 1);
+      await waitUntil(() => requests(CHECK_PATH).length === 1, 'a support check', { timeout: 4000 });
       await aTimeout(50);
       expect(requests(CHECK_PATH)).to.have.length(1);
       expect(requests(CREATE_PATH).map((r) => r.url.pathname)).to.be.empty;

@@ -1,7 +1,8 @@
 import type { CallMedia } from '../state.js';
 import { saysTimedOut } from './cec-answers.js';
 import { CallFailure, exchange, type HttpAnswer } from './http.js';
-import type { TokenGrant, TokenSettings, VisitorTokens } from './token.js';
+import type { TokenGrant, TokenSettings } from './token.js';
+import type { VisitorToken } from './visitor-token.js';
 
 /** Where and how to reach CEC's click-to-dial API, and where the visitor's token comes from. */
 export interface CecConfig extends TokenSettings {
@@ -23,9 +24,11 @@ export const mediaAbility: Readonly<Record<CallMedia, '0' | '1'>> = { voice: '0'
  */
 export class CecClient {
   #config: CecConfig = { apiBase: '', channel: '', timeoutMs: 0, context: undefined };
+  /** The page's token for the configured endpoint or provider (a first click may be fetching it already). */
+  tokens?: VisitorToken;
 
-  /** `tokens`: the element's visitor token (in the core: a first click may be fetching it already). */
-  constructor(private readonly tokens: VisitorTokens) {}
+  /** `tokenFor`: the page's one token per endpoint or provider (visitor-token.ts, in the core bundle). */
+  constructor(private readonly tokenFor: (settings: TokenSettings) => VisitorToken) {}
 
   /**
    * The configuration of the requests that follow: `CallFailure('config')` when it cannot work, before anything
@@ -33,13 +36,13 @@ export class CecClient {
    */
   use(config: CecConfig): void {
     if (config.problem) throw new CallFailure('config', config.problem);
-    this.tokens.use(config);
+    this.tokens = this.tokenFor(config);
     this.#config = config;
   }
 
   /** Gets the token ahead of need (a cached valid one costs nothing); failures wait for a real request. */
   prefetchToken(signal: AbortSignal): void {
-    this.tokens.prefetch(signal);
+    this.tokens?.prefetch(signal);
   }
 
   /**
@@ -48,11 +51,12 @@ export class CecClient {
    * request timed out (cec-api.md §4): CEC may have acted on it, so it is not sent twice.
    */
   async send(operation: CecOperation, body: Record<string, string> | undefined, signal: AbortSignal, timeoutMs?: number): Promise<HttpAnswer> {
-    let grant = await this.tokens.get(signal);
+    const tokens = this.tokens!;
+    let grant = await tokens.get(signal);
     let answer = await this.#exchange(grant, operation, body, signal, timeoutMs);
     if ((answer.status === 401 || answer.status === 403) && !saysTimedOut(answer)) {
-      this.tokens.invalidate(grant);
-      grant = await this.tokens.get(signal);
+      tokens.invalidate(grant);
+      grant = await tokens.get(signal);
       answer = await this.#exchange(grant, operation, body, signal, timeoutMs);
     }
     return answer;
@@ -60,7 +64,7 @@ export class CecClient {
 
   /** A last POST that outlives the page (`keepalive`), with the token already at hand; errors are ignored. */
   sendOnExit(operation: CecOperation, body: Record<string, string>): void {
-    const grant = this.tokens.peek();
+    const grant = this.tokens?.peek();
     if (!grant) return;
     try {
       const { url, init } = this.#request(grant, operation, body);
@@ -81,7 +85,7 @@ export class CecClient {
     const answer = await exchange(url, init, signal, timeoutMs);
     this.#config.debug?.(`${operation} → HTTP ${answer.status}`);
     const rotated = answer.headers.get('ccmessaging-token');
-    if (rotated) this.tokens.rotate(grant, rotated);
+    if (rotated) this.tokens?.rotate(grant, rotated);
     return answer;
   }
 

@@ -87,6 +87,8 @@ export class TokenCache {
   #validUntil = 0;
   #pending?: Promise<TokenGrant>;
   #loading?: AbortController;
+  /** Callers waiting for the load in flight: when the last one gives up, so does the load. */
+  #waiting = 0;
 
   constructor(
     private readonly load: (signal: AbortSignal) => Promise<TokenGrant>,
@@ -95,10 +97,28 @@ export class TokenCache {
 
   /** A valid grant: the cached one, the one being fetched, or a new fetch. */
   get(signal: AbortSignal): Promise<TokenGrant> {
-    if (this.#grant && this.now() < this.#validUntil) return Promise.resolve(this.#grant);
-    this.#pending ??= this.#fetch();
-    return untilAborted(this.#pending, signal);
+    const fresh = this.fresh();
+    if (fresh) return Promise.resolve(fresh);
+    const pending = (this.#pending ??= this.#fetch());
+    this.#waiting++;
+    return untilAborted(pending, signal).finally(() => {
+      if (--this.#waiting === 0 && signal.aborted && this.#pending === pending) this.dispose();
+    });
   }
+
+  /** The cached grant while it can still be used, else `undefined`. */
+  fresh(): TokenGrant | undefined {
+    return this.#grant && this.now() < this.#validUntil ? this.#grant : undefined;
+  }
+
+  /** A grant fetched elsewhere (another tab), usable until `expiresAt` (`Date.now()` time): later requests send it. */
+  adopt(grant: TokenGrant, expiresAt: number): void {
+    this.#grant = grant;
+    this.#validUntil = this.now() + expiresAt - Date.now();
+  }
+
+  /** A grant was fetched or rotated here, usable until `expiresAt` (`Date.now()` time). */
+  protected granted(_grant: TokenGrant, _expiresAt: number): void {}
 
   /** The cached grant, even if near expiry: for a last request while the page goes away. */
   peek(): TokenGrant | undefined {
@@ -110,6 +130,7 @@ export class TokenCache {
     if (this.#grant !== grant || token === grant.token) return;
     this.#grant = { ...grant, token, expiresIn: undefined };
     this.#validUntil = this.#expiry(undefined);
+    this.granted(this.#grant, Date.now() + this.#validUntil - this.now());
   }
 
   /** Forgets `grant` (CEC refused it); a newer grant stays. */
@@ -136,11 +157,13 @@ export class TokenCache {
 
   #fetch(): Promise<TokenGrant> {
     const loading = (this.#loading = new AbortController());
+    this.#waiting = 0;
     const pending = this.load(loading.signal)
       .then((grant) => {
-        if (this.#pending === pending) {
+        if (this.#pending === pending && grant !== this.#grant) {
           this.#grant = grant;
           this.#validUntil = this.#expiry(grant.expiresIn);
+          this.granted(grant, Date.now() + this.#validUntil - this.now());
         }
         return grant;
       })
@@ -161,37 +184,6 @@ export interface TokenSettings {
   readonly timeoutMs: number;
   /** Logs a step (`debug` attribute); never the token. */
   readonly debug?: (step: string, detail?: unknown) => void;
-}
-
-/**
- * An element's visitor token: fetched from its endpoint or provider, cached, shared by every request. Part of
- * the core, not of the lazily loaded call engine, so that a first click can fetch it while the engine loads.
- */
-export class VisitorTokens extends TokenCache {
-  #settings: TokenSettings = { context: undefined, timeoutMs: 0 };
-
-  constructor() {
-    super((signal) => {
-      const { tokenProvider, tokenEndpoint, context, timeoutMs, debug } = this.#settings;
-      const provider = typeof tokenProvider === 'function' ? tokenProvider : endpointProvider(tokenEndpoint ?? '');
-      debug?.('token requested');
-      return fetchGrant(provider, context, signal, timeoutMs);
-    });
-  }
-
-  /** The settings of the fetches that follow: a different endpoint, provider or context drops the cached token. */
-  use(settings: TokenSettings): void {
-    const { tokenEndpoint, tokenProvider, context } = this.#settings;
-    if (settings.tokenEndpoint !== tokenEndpoint || settings.tokenProvider !== tokenProvider || settings.context !== context) {
-      this.forget();
-    }
-    this.#settings = settings;
-  }
-
-  /** Gets the token ahead of need (a cached valid one costs nothing); failures wait for a real request. */
-  prefetch(signal: AbortSignal): void {
-    this.get(signal).catch(() => {});
-  }
 }
 
 function nonEmptyString(value: unknown): string | undefined {
