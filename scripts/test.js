@@ -21,14 +21,29 @@ const dir = mkdtempSync(join(tmpdir(), 'ctc-test-'));
 const summaryFile = join(dir, 'wtr.json');
 const totals = { passed: 0, failed: 0, skipped: 0 };
 
-const unit = await run('npx', ['wtr', '--static-logging'], { WTR_SUMMARY_FILE: summaryFile });
-try {
-  const counts = JSON.parse(readFileSync(summaryFile, 'utf8'));
+/** Runs Web Test Runner with `args`, adds its counts to the totals, and returns the files whose page never reported. */
+async function runBrowserSuite(args) {
+  rmSync(summaryFile, { force: true });
+  const { code } = await run('npx', ['wtr', '--static-logging', ...args], { WTR_SUMMARY_FILE: summaryFile });
+  let counts;
+  try {
+    counts = JSON.parse(readFileSync(summaryFile, 'utf8'));
+  } catch {
+    totals.failed++; // the runner died before reporting
+    return [];
+  }
   for (const key of Object.keys(totals)) totals[key] += counts[key];
-} catch {
-  totals.failed++; // the runner died before reporting
+  if (code !== 0 && counts.failed === 0 && counts.unfinished.length === 0) totals.failed++;
+  return counts.unfinished;
 }
-if (unit.code !== 0 && totals.failed === 0) totals.failed++;
+
+// Now and then a file's page in headless Chromium never sends its results after its last test has run (Web Test
+// Runner: "did not finish"; seen with lifecycle.test.ts only, cause not found). Such a file runs once more on its
+// own: its tests count from that run, and a second silence is a failure.
+for (const file of await runBrowserSuite([])) {
+  console.log(`\n${file}: its page did not report back; running it once more on its own\n`);
+  if ((await runBrowserSuite(['--files', file])).length) totals.failed++;
+}
 
 /** Adds a node:test TAP run's counts to the totals; a run that died without reporting counts as a failure. */
 function addTap({ code, output }) {

@@ -44,6 +44,15 @@ export class CallEngineLoader {
    * the engine loaded, the token fetched meanwhile. The claim goes on `attempt.release`.
    */
   async attempt(attempt: Attempt, media: CallMedia, background: AbortSignal, onOtherCall: (elsewhere: boolean) => void): Promise<AttemptResult> {
+    try {
+      return await this.#attempt(attempt, media, background, onOtherCall);
+    } catch {
+      // Only a bug gets here: the visitor still sees a defined state.
+      return { type: 'error', reason: 'protocol', message: 'unexpected failure while starting the call' };
+    }
+  }
+
+  async #attempt(attempt: Attempt, media: CallMedia, background: AbortSignal, onOtherCall: (elsewhere: boolean) => void): Promise<AttemptResult> {
     const { signal } = attempt.abort;
     // The engine and the token are on their way while the claim is asked for: it costs no round trip.
     const ready = this.ready(attempt.settings, background).catch(() => undefined);

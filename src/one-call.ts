@@ -14,6 +14,8 @@ let elsewhere = false;
 let channel: BroadcastChannel | undefined;
 /** Settles once this page's last lock is really given back (a new claim right after a release waits for it). */
 let given: Promise<unknown> = Promise.resolve();
+/** A claim of this page is on its way: a second one at the same time is refused, not queued behind the call. */
+let claiming = false;
 
 function tell(busy: boolean, except?: object): void {
   for (const listener of listeners) if (listener !== except) listener(busy);
@@ -39,7 +41,7 @@ function listen(): void {
   channel = new BroadcastChannel(LOCK);
   channel.onmessage = () => awaitRelease();
   navigator.locks.query().then(
-    ({ held = [] }) => !holder && held.some((lock) => lock.name === LOCK) && awaitRelease(),
+    ({ held = [] }) => !holder && held.some((lock) => lock.name === LOCK && lock.mode === 'exclusive') && awaitRelease(),
     () => undefined,
   );
 }
@@ -60,24 +62,32 @@ export function watchOtherCalls(listener: Listener): () => void {
  * element or tab has the call.
  */
 export function claimCall(listener: Listener): Promise<(() => void) | undefined> {
-  if (holder || elsewhere) return Promise.resolve(undefined);
+  if (holder || elsewhere || claiming) return Promise.resolve(undefined);
   const { locks } = navigator;
   if (!locks) return Promise.resolve(claimed(listener, () => undefined));
-  return given.then(
-    () =>
-      new Promise((resolve) => {
-        given = locks
-          .request(LOCK, { ifAvailable: true }, (lock) => {
-            if (!lock || holder) return resolve(undefined);
-            // Held until released: the browser releases it too when this tab goes away.
-            return new Promise<void>((release) => resolve(claimed(listener, release)));
-          })
-          .catch(() => resolve(undefined));
-      }),
-  );
+  claiming = true;
+  return given
+    .then(
+      () =>
+        new Promise<(() => void) | undefined>((resolve) => {
+          const request = locks
+            .request(LOCK, { ifAvailable: true }, (lock) => {
+              if (!lock || holder) return resolve(undefined);
+              // Held until released: the browser releases it too when this tab goes away.
+              return new Promise<void>((release) => resolve(claimed(listener, release, request)));
+            })
+            .catch(() => resolve(undefined));
+        }),
+    )
+    .then((release) => {
+      claiming = false;
+      // Refused: another tab has the call (or is just giving it back); this page hears when it is free.
+      if (!release) awaitRelease();
+      return release;
+    });
 }
 
-function claimed(listener: Listener, unlock: () => void): () => void {
+function claimed(listener: Listener, unlock: () => void, request?: Promise<unknown>): () => void {
   const owner = (holder = {});
   channel?.postMessage('call');
   tell(true, listener);
@@ -85,6 +95,7 @@ function claimed(listener: Listener, unlock: () => void): () => void {
     if (holder !== owner) return;
     holder = undefined;
     unlock();
+    if (request) given = request;
     if (!elsewhere) tell(false, listener);
   };
 }

@@ -77,7 +77,14 @@ export function readSettings(fields: SettingFields): CallSettings {
 
 /** What makes the settings unusable, said so that a developer knows what to set. */
 function configProblem({ tokenEndpoint, tokenProvider, apiBase }: SettingFields): string | undefined {
-  if (typeof tokenProvider !== 'function' && !tokenEndpoint) return 'set the token-endpoint attribute or the tokenProvider property';
+  if (typeof tokenProvider !== 'function') {
+    if (!tokenEndpoint) return 'set the token-endpoint attribute or the tokenProvider property';
+    try {
+      new URL(tokenEndpoint, document.baseURI);
+    } catch {
+      return `token-endpoint "${tokenEndpoint}" is not a valid URL`;
+    }
+  }
   let url: URL;
   try {
     url = new URL(apiBase, document.baseURI);

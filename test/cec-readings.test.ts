@@ -248,6 +248,35 @@ describe('CEC, as its documentation allows it to behave', () => {
     });
   });
 
+  describe('one visitor, one call, on one page', () => {
+    it('two elements clicked at once: one call; the other is unavailable until it ends, then idle', async () => {
+      useScenario({ queueMs: 60_000 });
+      const page = await fixture<HTMLElement>(html`<div>
+        <click-to-call media-engine="none" token-endpoint=${TOKEN_ENDPOINT} poll-interval="10"></click-to-call>
+        <click-to-call media-engine="none" token-endpoint=${TOKEN_ENDPOINT} poll-interval="10"></click-to-call>
+      </div>`);
+      const elements = [...page.querySelectorAll<ClickToCall>('click-to-call')];
+      const outcomes = await Promise.all(elements.map((el) => el.start('voice')));
+      const caller = elements[outcomes.findIndex((outcome) => outcome?.type === 'call-started')];
+      const other = elements.find((el) => el !== caller)!;
+      expect(caller).to.exist;
+      expect(other.state).to.equal('unavailable');
+      expect(requests(CREATE_PATH)).to.have.length(1);
+      await caller.hangUp();
+      await waitUntil(() => other.state === 'idle', 'the other element is idle again');
+      expect((await other.start('video'))?.type).to.equal('call-started');
+    });
+
+    it('a token-endpoint that is no URL is a configuration error, with nothing sent and nothing left pending', async () => {
+      const el = await fixture<ClickToCall>(html`<click-to-call media-engine="none" token-endpoint="http://"></click-to-call>`);
+      const result = await el.start('voice');
+      expect(result?.type).to.equal('call-error');
+      expect((result as CustomEvent).detail.reason).to.equal('config');
+      expect(await el.start('voice')).to.not.equal(result);
+      expect(requests()).to.be.empty;
+    });
+  });
+
   describe('a queue CEC never ends', () => {
     it('fails as queue-timeout after max-queue-time, and drops the call', async () => {
       const { el, waitFor, story } = await callOn({ afterQueue: 'silence' }, { maxQueueTime: 300 });

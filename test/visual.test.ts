@@ -1,4 +1,5 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { emulateMedia } from '@web/test-runner-commands';
 import { visualDiff } from '@web/test-runner-visual-regression';
 import { http, HttpResponse } from 'msw';
 import type { ClickToCall } from '../src/click-to-call.element.js';
@@ -69,3 +70,32 @@ describe('<click-to-call> looks (screenshots and axe in every state)', () => {
     }
   }
 });
+
+describe('<click-to-call theme="auto"> (axe in every state, with the OS in dark mode)', () => {
+  before(() => emulateMedia({ colorScheme: 'dark' }));
+  after(() => emulateMedia({ colorScheme: 'light' }));
+
+  const pages = [
+    { name: 'a plain white page', colorScheme: '', background: '#ffffff', text: '#1d232b', accent: 'rgb(11, 92, 173)' },
+    { name: 'a dark page (color-scheme: dark)', colorScheme: 'dark', background: '#121417', text: '#e8eaed', accent: 'rgb(156, 202, 255)' },
+  ];
+  for (const page of pages) {
+    for (const state of Object.keys(states)) {
+      itExcept(['firefox', 'webkit'], 'emulating prefers-color-scheme needs CDP', `on ${page.name}: ${state}`, async () => {
+        useScenario(states[state].script);
+        const frame = await fixture<HTMLDivElement>(html`
+          <div style="padding:12px; color-scheme:${page.colorScheme || 'normal'}; color:${page.text}; background:${page.background}">
+            <click-to-call token-endpoint=${TOKEN_ENDPOINT} media-engine="none" poll-interval="10"></click-to-call>
+          </div>
+        `);
+        const el = frame.querySelector('click-to-call')!;
+        await states[state].go(el);
+        await el.updateComplete;
+        if (state === 'idle') expect(getComputedStyle(el.shadowRoot!.querySelector('button')!).backgroundColor).to.equal(page.accent);
+        await expect(el).to.be.accessible();
+        el.reset();
+      })?.timeout(15_000);
+    }
+  }
+});
+

@@ -87,8 +87,8 @@ export class TokenCache {
   #validUntil = 0;
   #pending?: Promise<TokenGrant>;
   #loading?: AbortController;
-  /** Callers waiting for the load in flight: when the last one gives up, so does the load. */
-  #waiting = 0;
+  /** Callers waiting for each load in flight: when the last one gives up, so does the load. */
+  readonly #waiting = new WeakMap<Promise<TokenGrant>, number>();
 
   constructor(
     private readonly load: (signal: AbortSignal) => Promise<TokenGrant>,
@@ -100,9 +100,11 @@ export class TokenCache {
     const fresh = this.fresh();
     if (fresh) return Promise.resolve(fresh);
     const pending = (this.#pending ??= this.#fetch());
-    this.#waiting++;
+    this.#waiting.set(pending, (this.#waiting.get(pending) ?? 0) + 1);
     return untilAborted(pending, signal).finally(() => {
-      if (--this.#waiting === 0 && signal.aborted && this.#pending === pending) this.dispose();
+      const waiting = this.#waiting.get(pending)! - 1;
+      this.#waiting.set(pending, waiting);
+      if (!waiting && signal.aborted && this.#pending === pending) this.dispose();
     });
   }
 
@@ -157,7 +159,6 @@ export class TokenCache {
 
   #fetch(): Promise<TokenGrant> {
     const loading = (this.#loading = new AbortController());
-    this.#waiting = 0;
     const pending = this.load(loading.signal)
       .then((grant) => {
         if (this.#pending === pending && grant !== this.#grant) {

@@ -67,17 +67,18 @@ export class VisitorToken extends TokenCache {
     this.get(signal).catch(() => {});
   }
 
-  /** Another tab's grant: used from now on, while it is valid. */
+  /** Another tab's grant: used from now on, while it is valid, unless this page has a newer one. */
   hear({ grant, expiresAt = 0 }: Message): void {
     this.#shared = true;
-    if (!grant || expiresAt <= Date.now()) return;
+    // Fetched later lives longer: an older grant (CEC may have replaced it already) is not taken back.
+    if (!grant || expiresAt <= Math.max(Date.now(), this.#expiresAt)) return;
     this.adopt(grant, expiresAt);
     this.#expiresAt = expiresAt;
   }
 
   /** What this page can tell a tab that asks. */
   answer(): void {
-    const grant = this.fresh();
+    const grant = this.#users.size ? this.fresh() : undefined;
     if (grant) channel?.postMessage({ key: this.key, grant, expiresAt: this.#expiresAt });
   }
 
