@@ -5,7 +5,7 @@ import { http, HttpResponse } from 'msw';
 import type { ClickToCall } from '../src/click-to-call.element.js';
 import { cecPath, type CallScript } from '../mocks/handlers.js';
 import { TOKEN_ENDPOINT } from './helpers.js';
-import { itExcept } from './support/engine.js';
+import { engine, itExcept } from './support/engine.js';
 import { useScenario, worker } from './support/msw.js';
 
 // Screenshots of every state, compared with the committed references in test/screenshots/Chrome/baseline.
@@ -72,8 +72,9 @@ describe('<click-to-call> looks (screenshots and axe in every state)', () => {
 });
 
 describe('<click-to-call theme="auto"> (axe in every state, with the OS in dark mode)', () => {
-  before(() => emulateMedia({ colorScheme: 'dark' }));
-  after(() => emulateMedia({ colorScheme: 'light' }));
+  // Emulating the OS's colour scheme needs CDP: Chromium only (the tests below are skipped elsewhere).
+  before(() => (engine === 'chromium' ? emulateMedia({ colorScheme: 'dark' }) : undefined));
+  after(() => (engine === 'chromium' ? emulateMedia({ colorScheme: 'light' }) : undefined));
 
   const pages = [
     { name: 'a plain white page', colorScheme: '', background: '#ffffff', text: '#1d232b', accent: 'rgb(11, 92, 173)' },
