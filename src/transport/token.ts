@@ -119,8 +119,13 @@ export class TokenCache {
     this.#validUntil = this.now() + expiresAt - Date.now();
   }
 
-  /** A grant was fetched or rotated here, usable until `expiresAt` (`Date.now()` time). */
-  protected granted(_grant: TokenGrant, _expiresAt: number): void {}
+  /** When the cached grant stops being reused, as `Date.now()` time (0 before the first). */
+  get expiresAt(): number {
+    return this.#validUntil && Date.now() + this.#validUntil - this.now();
+  }
+
+  /** A grant was fetched or rotated here (usable until `expiresAt`). */
+  protected granted(_grant: TokenGrant): void {}
 
   /** The cached grant, even if near expiry: for a last request while the page goes away. */
   peek(): TokenGrant | undefined {
@@ -132,7 +137,7 @@ export class TokenCache {
     if (this.#grant !== grant || token === grant.token) return;
     this.#grant = { ...grant, token, expiresIn: undefined };
     this.#validUntil = this.#expiry(undefined);
-    this.granted(this.#grant, Date.now() + this.#validUntil - this.now());
+    this.granted(this.#grant);
   }
 
   /** Forgets `grant` (CEC refused it); a newer grant stays. */
@@ -164,7 +169,7 @@ export class TokenCache {
         if (this.#pending === pending && grant !== this.#grant) {
           this.#grant = grant;
           this.#validUntil = this.#expiry(grant.expiresIn);
-          this.granted(grant, Date.now() + this.#validUntil - this.now());
+          this.granted(grant);
         }
         return grant;
       })

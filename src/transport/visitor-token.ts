@@ -24,7 +24,6 @@ let channel: BroadcastChannel | undefined;
  */
 export class VisitorToken extends TokenCache {
   #settings: TokenSettings = { context: undefined, timeoutMs: 0 };
-  #expiresAt = 0;
   /** Another tab has had this token: fetches are then coordinated with the others. */
   #shared = false;
   /** The elements that use it: when the last one leaves the page, the token goes too. */
@@ -71,20 +70,18 @@ export class VisitorToken extends TokenCache {
   hear({ grant, expiresAt = 0 }: Message): void {
     this.#shared = true;
     // Fetched later lives longer: an older grant (CEC may have replaced it already) is not taken back.
-    if (!grant || expiresAt <= Math.max(Date.now(), this.#expiresAt)) return;
+    if (!grant || expiresAt <= Math.max(Date.now(), this.expiresAt)) return;
     this.adopt(grant, expiresAt);
-    this.#expiresAt = expiresAt;
   }
 
   /** What this page can tell a tab that asks. */
   answer(): void {
     const grant = this.#users.size ? this.fresh() : undefined;
-    if (grant) channel?.postMessage({ key: this.key, grant, expiresAt: this.#expiresAt });
+    if (grant) channel?.postMessage({ key: this.key, grant, expiresAt: this.expiresAt });
   }
 
-  protected override granted(grant: TokenGrant, expiresAt: number): void {
-    this.#expiresAt = expiresAt;
-    channel?.postMessage({ key: this.key, grant, expiresAt });
+  protected override granted(grant: TokenGrant): void {
+    channel?.postMessage({ key: this.key, grant, expiresAt: this.expiresAt });
   }
 
   #load(signal: AbortSignal): Promise<TokenGrant> {
