@@ -17,6 +17,7 @@ const tokenService: Plugin = {
   apply: 'serve',
   async configureServer(server) {
     const { createTokenService } = await import('./server/token-service.ts');
+    const { pino } = await import('pino');
     const env = process.env;
     const real = Boolean(env.CEC_APP_KEY);
     if (!real) {
@@ -47,6 +48,8 @@ const tokenService: Plugin = {
           channelId: env.CEC_CHANNEL_ID!,
           allowedOrigins: devServerOrigins(server),
           rateLimit: 120,
+          // Every poll would be a JSON line here; LOG_LEVEL=info shows them.
+          logger: pino({ level: env.LOG_LEVEL ?? 'warn' }),
         });
       } catch (error) {
         server.config.logger.error((error as Error).message);

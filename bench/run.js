@@ -2,6 +2,7 @@
 // measured in headless Chromium against real HTTP on 127.0.0.1. Prints a table and writes bench/results.json.
 // Never a pass/fail on timing: it reports.
 import { chromium } from 'playwright-core';
+import { pino } from 'pino';
 import { createServer } from 'node:http';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
@@ -218,7 +219,7 @@ results.clickLatencyInR = {};
     publicOrigin: origin,
     rateLimit: 1e9,
     rateLimitPoll: 1e9,
-    logger: { info() {}, warn() {}, error: console.error },
+    logger: pino({ level: 'error' }),
   });
   const tab = await browser.newPage();
   await tab.goto(`${origin}/`);

@@ -32,6 +32,7 @@ const needs = [
     packages: ['kamailio-websocket-modules'],
   },
   { what: 'iproute2 (ip)', for: 'the real-call test', present: () => has('ip'), packages: ['iproute2'] },
+  { what: 'Redis', for: 'the token service\'s many-instance tests', required: true, present: () => has('redis-server'), packages: ['redis-server'] },
 ];
 const browserNeeds = [
   { what: 'Firefox ESR', for: 'the Firefox run', required: true, present: () => has('firefox-esr'), packages: ['firefox-esr'] },

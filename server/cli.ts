@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // `npx click-to-call-server`: the token service on node:http, configured by environment variables.
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
+import { pino } from 'pino';
+import { collectDefaultMetrics } from 'prom-client';
 import { createTokenServer } from './node-server.js';
 
 const env = process.env;
@@ -19,6 +21,8 @@ const variables: Record<string, string> = {
   trustProxy: 'TRUST_PROXY',
   visitorCookieKey: 'VISITOR_COOKIE_KEY',
   pollTimeout: 'POLL_TIMEOUT',
+  upstreamTimeout: 'UPSTREAM_TIMEOUT',
+  redis: 'REDIS_URL',
 };
 
 /** One line saying what to fix, then exit 1. */
@@ -48,9 +52,16 @@ function trustProxy(): false | number | string {
 const port = number('PORT') ?? 8787;
 const host = env.HOST || '127.0.0.1';
 if (!Number.isInteger(port) || port < 0 || port > 65535) stop('PORT must be a port number from 0 to 65535');
+const adminPort = number('ADMIN_PORT');
+const adminHost = env.ADMIN_HOST || '127.0.0.1';
+if (adminPort !== undefined && (!Number.isInteger(adminPort) || adminPort < 0 || adminPort > 65535)) stop('ADMIN_PORT must be a port number from 0 to 65535');
+const level = env.LOG_LEVEL || 'info';
+if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(level)) stop('LOG_LEVEL must be one of error, warn, info, debug, silent');
+const logger = pino({ level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime });
+const cliLog = logger.child({ name: 'click-to-call' });
 
 const trusted = trustProxy();
-let server: Server;
+let server: ReturnType<typeof createTokenServer>;
 try {
   server = createTokenServer({
     domain: env.CEC_DOMAIN || undefined,
@@ -63,25 +74,45 @@ try {
     rateLimit: number('RATE_LIMIT'),
     rateLimitPoll: number('RATE_LIMIT_POLL'),
     pollTimeout: number('POLL_TIMEOUT'),
+    upstreamTimeout: number('UPSTREAM_TIMEOUT'),
     trustProxy: trusted,
     visitorCookieKey: env.VISITOR_COOKIE_KEY || undefined,
+    redis: env.REDIS_URL || undefined,
+    logger,
   });
 } catch (error) {
   stop((error as Error).message);
 }
 
-server.on('error', (error: NodeJS.ErrnoException) =>
-  stop(
-    error.code === 'EADDRINUSE'
-      ? `${host}:${port} is already in use (set PORT or HOST)`
-      : `cannot listen on ${host}:${port} (${error.code ?? error.message})`,
-  ),
-);
-server.listen(port, host, () => {
-  const { port: bound } = server.address() as { port: number };
-  console.info(`click-to-call server: listening on http://${host}:${bound}/apiaccess/ccmessaging`);
+/** Listens on host:port, or stops with a message (starting with `what`) naming the variables to change. */
+function listen(listener: Server, what: string, bindHost: string, bindPort: number, names: string, then: (bound: number) => void) {
+  listener.on('error', (error: NodeJS.ErrnoException) =>
+    stop(
+      error.code === 'EADDRINUSE'
+        ? `${what}${bindHost}:${bindPort} is already in use (set ${names})`
+        : `${what}cannot listen on ${bindHost}:${bindPort} (${error.code ?? error.message})`,
+    ),
+  );
+  listener.listen(bindPort, bindHost, () => then((listener.address() as { port: number }).port));
+}
+
+listen(server, '', host, port, 'PORT or HOST', (bound) => {
+  cliLog.info(`listening on http://${host}:${bound}/apiaccess/ccmessaging`);
   if (trusted && !['127.0.0.1', 'localhost', '::1'].includes(host)) {
-    console.warn(`click-to-call server: TRUST_PROXY is set and HOST=${host}: make sure only your proxy can reach this port`);
+    cliLog.warn(`TRUST_PROXY is set and HOST=${host}: make sure only your proxy can reach this port`);
   }
 });
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => server.close(() => process.exit(0)));
+let admin: Server | undefined;
+if (adminPort !== undefined) {
+  collectDefaultMetrics({ register: server.service.registry });
+  admin = createServer({ headersTimeout: 10_000, requestTimeout: 30_000 }, server.service.admin);
+  listen(admin, 'admin listener: ', adminHost, adminPort, 'ADMIN_PORT or ADMIN_HOST', (bound) =>
+    cliLog.info(`admin listener on http://${adminHost}:${bound} (GET /healthz, GET /metrics)`),
+  );
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    admin?.close();
+    server.close(() => process.exit(0));
+  });
+}

@@ -74,7 +74,12 @@ export async function readJson(req: IncomingMessage, max: number, timeoutMs: num
 function readBody(req: IncomingMessage, max: number, timeoutMs: number): Promise<Buffer> {
   const tooLarge = new Refusal(413, 'too-large', `bodies are limited to ${max} bytes`);
   if (Number(req.headers['content-length'] ?? 0) > max) return Promise.reject(tooLarge);
-  if (req.readableEnded) return Promise.resolve(Buffer.alloc(0)); // a body parser mounted before us took it
+  if (req.readableEnded) {
+    // A body parser mounted before the service (express.json()) read it: its result is the body.
+    const parsed = (req as IncomingMessage & { body?: unknown }).body;
+    const body = Buffer.from(parsed && typeof parsed === 'object' ? JSON.stringify(parsed) : '');
+    return body.length > max ? Promise.reject(tooLarge) : Promise.resolve(body);
+  }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

@@ -3,7 +3,7 @@ import type { Socket } from 'node:net';
 import { answerClientError, Refusal, refusalAnswer, writeAnswer, writeRawAnswer } from './http.js';
 import { readTrustProxy, type TokenServiceOptions } from './options.js';
 import { subscriberOf } from './rate-limit.js';
-import { createTokenService } from './token-service.js';
+import { createTokenService, type TokenService } from './token-service.js';
 
 export interface ConnectionLimits {
   /** Milliseconds a client has to send the request headers. Default 10000. */
@@ -20,9 +20,10 @@ export interface ConnectionLimits {
  * The token service on its own `node:http` server, with what a public server needs: headers within 10 s, the
  * whole request within 30 s, at most 256 open connections per client and 4096 in all, and a JSON answer for
  * every request — those Node cannot parse, CONNECT, an unknown `Expect` and a missing `Host` included, where
- * Node would write a bare status line or nothing. Call `listen()` on it.
+ * Node would write a bare status line or nothing. Call `listen()` on it; `service` is the token service it runs
+ * (its admin handler, metrics and health), closed with the server.
  */
-export function createTokenServer(options: TokenServiceOptions & ConnectionLimits): Server {
+export function createTokenServer(options: TokenServiceOptions & ConnectionLimits): Server & { readonly service: TokenService } {
   const { headersTimeout = 10_000, requestTimeout = 30_000, maxConnectionsPerClient = 256, maxConnections = 4096, ...serviceOptions } = options;
   const handler = createTokenService({ bodyTimeout: requestTimeout, ...serviceOptions });
   const refuse = (req: IncomingMessage, res: ServerResponse, refusal: Refusal) => writeAnswer(req, res, refusalAnswer(refusal));
@@ -45,7 +46,8 @@ export function createTokenServer(options: TokenServiceOptions & ConnectionLimit
   server.on('connection', connectionLimit(maxConnectionsPerClient, readTrustProxy(options.trustProxy, 'trustProxy')));
   server.on('checkExpectation', (req, res) => refuse(req, res, new Refusal(417, 'expectation-failed', 'only Expect: 100-continue is understood')));
   server.on('connect', (_req: IncomingMessage, socket: Socket) => writeRawAnswer(socket, 405, 'method-not-allowed', 'this is not a proxy'));
-  return server;
+  server.on('close', () => void handler.close());
+  return Object.assign(server, { service: handler });
 }
 
 /** Refuses a client's connection past `max` open ones (a trusted proxy carries everyone's, so it is not counted). */

@@ -1,6 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Redis } from 'ioredis';
 import ipaddr from 'ipaddr.js';
+import type { Logger } from 'pino';
 import proxyaddr from 'proxy-addr';
+import { defaultLogger } from './log.js';
 
 /** Who the visitor is, for applyToken. */
 export interface Visitor {
@@ -62,8 +65,17 @@ export interface TokenServiceOptions {
   readonly bodyTimeout?: number;
   /** Also hand the browser `appKey` and `accessToken`, for sites that call CEC directly. Logs a warning. */
   readonly exposeAccessToken?: boolean;
-  /** Where log lines go; they never contain the secret or a token. Default `console`. */
-  readonly logger?: Pick<Console, 'info' | 'warn' | 'error'>;
+  /**
+   * Where JSON log lines go: a pino logger (the service logs through a child named `click-to-call`, with its
+   * own redaction). Default: pino on standard output. Lines never contain the secret or a token.
+   */
+  readonly logger?: Logger;
+  /**
+   * Redis (or Valkey) shared by every instance of the service: a `redis://` / `rediss://` URL, or an ioredis
+   * client the site already has. Rate limits and the AccessToken are then shared; while Redis is unreachable
+   * each instance goes on with its own memory. Default: none (one instance, memory only).
+   */
+  readonly redis?: string | Redis;
 }
 
 export interface Config {
@@ -86,7 +98,8 @@ export interface Config {
   readonly maxBodyBytes: number;
   readonly bodyTimeout: number;
   readonly exposeAccessToken: boolean;
-  readonly logger: Pick<Console, 'info' | 'warn' | 'error'>;
+  readonly logger: Logger;
+  readonly redis: string | Redis | undefined;
 }
 
 const fail = (message: string): never => {
@@ -147,6 +160,32 @@ function rangeOf(entry: string): { kind: 'ipv4' | 'ipv6'; bits: number } | undef
   return { kind: ip.kind(), bits };
 }
 
+/** A pino logger (anything with `child()` and the levels); `console` and the like are refused. */
+function readLogger(logger: TokenServiceOptions['logger']): Logger {
+  if (logger === undefined) return defaultLogger();
+  const pinoLike = ['child', 'info', 'warn', 'error'].every((method) => typeof (logger as unknown as Record<string, unknown>)[method] === 'function');
+  if (!pinoLike || logger === (console as unknown)) fail('logger must be a pino logger, e.g. pino() from the pino package');
+  return logger;
+}
+
+/** A `redis://` / `rediss://` URL (never echoed: it may hold a password) or an ioredis client. */
+function readRedis(redis: TokenServiceOptions['redis']): string | Redis | undefined {
+  if (redis === undefined || redis === '') return undefined;
+  if (typeof redis === 'string') {
+    let protocol: string | undefined;
+    try {
+      protocol = new URL(redis).protocol;
+    } catch {
+      // reported below
+    }
+    if (protocol !== 'redis:' && protocol !== 'rediss:') fail('redis must be a URL such as "redis://127.0.0.1:6379" ("rediss://…" for TLS)');
+    return redis;
+  }
+  const ioredisLike = typeof redis === 'object' && typeof redis.status === 'string' && typeof redis.eval === 'function';
+  if (!ioredisLike) fail('redis must be a redis:// URL or an ioredis client');
+  return redis;
+}
+
 /** Checks the options at start-up: a missing or unsafe setting throws with a message that says what to set. */
 export function readOptions(options: TokenServiceOptions): Config {
   const missing = (['appKey', 'appSecret', 'channelId'] as const).filter((key) => !options[key]);
@@ -200,6 +239,7 @@ export function readOptions(options: TokenServiceOptions): Config {
     maxBodyBytes: integer(options.maxBodyBytes, 4096, 'maxBodyBytes'),
     bodyTimeout: integer(options.bodyTimeout, 30_000, 'bodyTimeout'),
     exposeAccessToken: options.exposeAccessToken ?? false,
-    logger: options.logger ?? console,
+    logger: readLogger(options.logger),
+    redis: readRedis(options.redis),
   };
 }

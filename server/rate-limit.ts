@@ -2,9 +2,10 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Socket } from 'node:net';
 import ipaddr from 'ipaddr.js';
 import proxyaddr from 'proxy-addr';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, RLWrapperTimeouts, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { Refusal } from './http.js';
 import type { Config } from './options.js';
+import { COMMAND_TIMEOUT_MS, type RedisLink } from './redis-link.js';
 
 /** `call`: `/token` and createClickToCall, at `rateLimit`; `poll`: everything else, at `rateLimitPoll`. */
 export type Bucket = 'call' | 'poll';
@@ -19,23 +20,37 @@ const NETWORKS_PER_SITE = 64;
  * nothing is evicted early, so no flood of other clients ever frees a limited one. Memory is bounded by
  * `maxTrackedVisitors` per bucket: past it, visitors not yet counted wait (429) until counts expire — and an
  * IPv6 block cannot get there alone, as a /48 counts as at most 64 visitors.
+ *
+ * With `redis`, the counts live in Redis under `prefix`, shared by every instance; while Redis is unreachable
+ * (or slower than 500 ms), each instance counts in its own memory (rate-limiter-flexible's insurance limiter).
  */
-export function visitorLimits(config: Config, onFull: (bucket: Bucket) => void) {
-  const limiters: Record<Bucket, RateLimiterMemory> = {
-    call: new RateLimiterMemory({ keyPrefix: 'call', points: config.rateLimit, duration: WINDOW_MS / 1000 }),
-    poll: new RateLimiterMemory({ keyPrefix: 'poll', points: config.rateLimitPoll, duration: WINDOW_MS / 1000 }),
+export function visitorLimits(config: Config, onFull: (bucket: Bucket) => void, redis?: { link: RedisLink; prefix: string }) {
+  const limiter = (bucket: Bucket, points: number) => {
+    const memory = new RateLimiterMemory({ keyPrefix: bucket, points, duration: WINDOW_MS / 1000 });
+    if (!redis) return { memory, shared: memory };
+    const store = new RateLimiterRedis({
+      storeClient: redis.link.client,
+      keyPrefix: `${redis.prefix}limit:${bucket}`,
+      points,
+      duration: WINDOW_MS / 1000,
+      rejectIfRedisNotReady: true,
+      insuranceLimiter: memory,
+    });
+    return { memory, shared: new RLWrapperTimeouts({ limiter: store, timeoutMs: COMMAND_TIMEOUT_MS, insuranceLimiter: memory }) };
   };
+  const limiters = { call: limiter('call', config.rateLimit), poll: limiter('poll', config.rateLimitPoll) };
   const tracked: Record<Bucket, NewVisitors> = { call: new NewVisitors(), poll: new NewVisitors() };
   const networks = new Networks(config.maxTrackedVisitors);
   /** Counts the request against `bucket`; past the limit, a 429 with Retry-After. */
   return async (bucket: Bucket, req: IncomingMessage): Promise<void> => {
     const key = networks.of(clientAddress(req, config.trustProxy));
-    if (tracked[bucket].full(config.maxTrackedVisitors) && !(await limiters[bucket].get(key))) {
+    const counter: RateLimiterAbstract = redis && (await redis.link.usable()) ? limiters[bucket].shared : limiters[bucket].memory;
+    if (tracked[bucket].full(config.maxTrackedVisitors) && !(await counter.get(key))) {
       onFull(bucket);
       throw new Refusal(429, 'rate-limited', 'too many requests', { 'Retry-After': String(WINDOW_MS / 1000) });
     }
     try {
-      const counted = await limiters[bucket].consume(key);
+      const counted = await counter.consume(key);
       if (counted.isFirstInDuration) tracked[bucket].add();
     } catch (error) {
       if (!(error instanceof RateLimiterRes)) throw error;

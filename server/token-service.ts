@@ -1,13 +1,31 @@
+import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Registry } from 'prom-client';
 import { AccessTokens } from './access-token.js';
+import { adminHandler, type Health } from './admin.js';
 import { declaresBody, readJson, Refusal, refusalAnswer, writeAnswer, type Answer } from './http.js';
 import { serviceLog } from './log.js';
+import { serviceMetrics, type RefusalReason, type UpstreamObserver } from './metrics.js';
 import { readOptions, type TokenServiceOptions } from './options.js';
 import { visitorLimits } from './rate-limit.js';
+import { RedisLink } from './redis-link.js';
+import { sharedAccessTokens } from './shared-access-token.js';
 import { headerSafe, requestCec, tokenByAkSk, UpstreamFailure, type UpstreamAnswer } from './upstream.js';
 import { anonymousVisitors, cookieKeyFrom } from './visitor-cookie.js';
 
 export type TokenServiceHandler = (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void) => void;
+
+/** The service's request handler, and what its operators need beside it. */
+export interface TokenService extends TokenServiceHandler {
+  /** `GET /healthz` and `GET /metrics`, for a listener visitors cannot reach. */
+  readonly admin: (req: IncomingMessage, res: ServerResponse) => void;
+  /** The prom-client registry behind `/metrics` (add default or the site's own metrics to it, or merge it). */
+  readonly registry: Registry;
+  /** What `/healthz` answers. */
+  health(): Promise<Health>;
+  /** Closes the Redis connection the service opened (a client the site gave is left open). */
+  close(): Promise<void>;
+}
 
 /** The four click-to-dial operations and their methods: all the proxy forwards. */
 const operations = new Map<string, 'GET' | 'POST'>([
@@ -23,22 +41,60 @@ const operations = new Map<string, 'GET' | 'POST'>([
  * click-to-dial operations with the gateway credentials added server-side. A standard `(req, res, next?)`
  * handler for `node:http`, Express, Connect and Vite's dev server; no request makes it throw.
  */
-export function createTokenService(options: TokenServiceOptions): TokenServiceHandler {
+export function createTokenService(options: TokenServiceOptions): TokenService {
   const config = readOptions(options);
   const { mount } = config;
+  const log = serviceLog(config.logger);
+  const metrics = serviceMetrics();
+  const observe: UpstreamObserver = (operation, outcome, seconds) => {
+    metrics.upstreamRequests.inc({ operation, status: String(outcome) });
+    metrics.upstreamSeconds.observe({ operation }, seconds);
+  };
+  const redis = config.redis === undefined ? undefined : new RedisLink(config.redis, redisEvents());
+  // Keys per tenant, so that services of different CEC tenants may share one Redis.
+  const prefix = `click-to-call:${createHash('sha256').update(`${config.baseUrl}\n${config.appKey}`).digest('hex').slice(0, 16)}:`;
   const accessTokens = new AccessTokens(
-    () => tokenByAkSk(config),
+    () => tokenByAkSk(config, observe),
     (error, retryInMs) => log.error(`${(error as Refusal).detail ?? (error as Error).message}; next tokenByAkSk in ${retryInMs / 1000} s`),
+    redis && sharedAccessTokens(redis, prefix, config.appSecret, config.upstreamTimeout),
   );
-  const log = serviceLog(config.logger, () => [config.appSecret, ...accessTokens.known()]);
   if (config.exposeAccessToken) log.warn('exposeAccessToken is on: the AccessToken and app key reach browsers');
   const fullWarnedAt = { call: 0, poll: 0 };
-  const limit = visitorLimits(config, (bucket) => {
-    if (Date.now() - fullWarnedAt[bucket] < 60_000) return;
-    fullWarnedAt[bucket] = Date.now();
-    log.warn(`${config.maxTrackedVisitors} visitors are counted by the ${bucket} limit: new visitors wait`);
-  });
+  const limit = visitorLimits(
+    config,
+    (bucket) => {
+      if (Date.now() - fullWarnedAt[bucket] < 60_000) return;
+      fullWarnedAt[bucket] = Date.now();
+      log.warn(`${config.maxTrackedVisitors} visitors are counted by the ${bucket} limit: new visitors wait`);
+    },
+    redis && { link: redis, prefix },
+  );
   const identify = config.identify ?? anonymousVisitors(config.visitorCookieKey ?? cookieKeyFrom(config.appSecret));
+
+  function redisEvents() {
+    return {
+      down(why: string) {
+        metrics.redisFallbacks.inc();
+        metrics.redisUp.set(0);
+        log.warn(`Redis is unreachable (${why}): rate limits and the AccessToken are this instance's own until it answers again`);
+      },
+      up(recovered: boolean) {
+        metrics.redisUp.set(1);
+        if (recovered) log.info('Redis answers again: rate limits and the AccessToken are shared again');
+      },
+    };
+  }
+
+  async function health(): Promise<Health> {
+    const [accessToken, redisState] = await Promise.all([
+      accessTokens.get().then(
+        () => 'ok',
+        (error: unknown) => `down: ${(error as Refusal).detail ?? 'tokenByAkSk failed'}`,
+      ),
+      redis ? redis.answers().then((answers): Health['redis'] => (answers ? 'ok' : 'down')) : ('off' as const),
+    ]);
+    return { status: accessToken === 'ok' && redisState !== 'down' ? 'ready' : 'unavailable', accessToken, redis: redisState };
+  }
 
   /**
    * An upstream call with the gateway credentials; a refusal renews the AccessToken when it may be the cause,
@@ -47,7 +103,7 @@ export function createTokenService(options: TokenServiceOptions): TokenServiceHa
    */
   async function withGateway(path: string, init: RequestInit & { headers: Record<string, string> }, resend = true): Promise<UpstreamAnswer> {
     const send = (accessToken: string) =>
-      requestCec(config, path, { ...init, headers: { ...init.headers, 'x-app-key': config.appKey, Authorization: `Bearer ${accessToken}` } });
+      requestCec(config, path, { ...init, headers: { ...init.headers, 'x-app-key': config.appKey, Authorization: `Bearer ${accessToken}` } }, observe);
     const token = await accessTokens.get();
     const answer = await send(token);
     if (answer.status !== 401 && answer.status !== 403) return answer;
@@ -78,6 +134,7 @@ export function createTokenService(options: TokenServiceOptions): TokenServiceHa
     }
     const grant: Record<string, unknown> = { token, expiresIn: 3600 };
     if (config.exposeAccessToken) Object.assign(grant, { appKey: config.appKey, accessToken: await accessTokens.get() });
+    metrics.tokensIssued.inc();
     return { status: 200, body: JSON.stringify(grant) };
   }
 
@@ -119,7 +176,15 @@ export function createTokenService(options: TokenServiceOptions): TokenServiceHa
     return route === 'token' ? issueToken(req, res) : forward(req, route, url.searchParams);
   }
 
-  return (req, res, next) => {
+  /** The request's id: a trusted proxy's `X-Request-Id` (nginx's `$request_id`), else a new one. */
+  function requestId(req: IncomingMessage): string {
+    const given = req.headers['x-request-id'];
+    const peer = req.socket.remoteAddress;
+    const trusted = peer !== undefined && config.trustProxy(peer, 0);
+    return trusted && typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
+  }
+
+  const handler: TokenServiceHandler = (req, res, next) => {
     const url = requestPath(req);
     if (!url || (url.pathname !== `${mount}/token` && !url.pathname.startsWith(`${mount}/`))) {
       if (next) return next();
@@ -127,25 +192,40 @@ export function createTokenService(options: TokenServiceOptions): TokenServiceHa
       return writeAnswer(req, res, refusalAnswer(refusal));
     }
     const started = Date.now();
+    const id = requestId(req);
     const origin = req.headers.origin;
     const originAllowed = typeof origin === 'string' && config.origins.has(origin);
     const corsHeaders: Record<string, string> = originAllowed ? cors(origin) : { Vary: 'Origin' };
     handle(req, res, url, originAllowed)
       .catch((error: unknown): Answer & { detail?: string } => {
-        if (error instanceof Refusal) return { ...refusalAnswer(error), detail: error.detail };
+        if (error instanceof Refusal) {
+          if (error.status < 500) metrics.refused.inc({ reason: refusalReason(error) });
+          return { ...refusalAnswer(error), detail: error.detail };
+        }
         return { ...refusalAnswer(new Refusal(500, 'internal', 'internal error')), detail: `unexpected failure: ${(error as Error)?.message}` };
       })
       .then((answer: Answer & { detail?: string }) => {
-        writeAnswer(req, res, { ...answer, headers: { ...corsHeaders, ...answer.headers } });
-        const line = `${req.method} ${url.pathname.slice(0, 200)} ${answer.status} ${Date.now() - started} ms`;
-        const described = answer.detail ? `${line} (${answer.detail})` : line;
-        if (answer.status >= 400 && answer.status < 500) log.refusal(answer.status, described);
-        else if (answer.status >= 500) log.error(described);
-        else log.info(described);
+        writeAnswer(req, res, { ...answer, headers: { ...corsHeaders, ...answer.headers, 'X-Request-Id': id } });
+        const path = url.pathname.slice(0, 200);
+        const fields = { requestId: id, method: req.method, path, status: answer.status, ms: Date.now() - started, detail: answer.detail };
+        const line = `${req.method} ${path} ${answer.status} ${fields.ms} ms${answer.detail ? ` (${answer.detail})` : ''}`;
+        if (answer.status >= 400 && answer.status < 500) log.refusal(answer.status, line, fields);
+        else if (answer.status >= 500) log.error(line, fields);
+        else log.info(line, fields);
       })
       .catch(() => res.destroy()); // a throwing logger must not leave the request hanging
   };
+  return Object.assign(handler, {
+    admin: adminHandler(health, metrics.registry),
+    registry: metrics.registry,
+    health,
+    close: async () => redis?.close(),
+  });
 }
+
+/** How `/metrics` counts a refusal of the service's own. */
+const refusalReason = (refusal: Refusal): RefusalReason =>
+  refusal.code === 'rate-limited' ? 'rate-limit' : refusal.code === 'origin' ? 'origin' : 'validation';
 
 /** The request's path and query, or `undefined` for anything but an origin-form target (`/…`). */
 function requestPath(req: IncomingMessage): URL | undefined {

@@ -1,5 +1,6 @@
-import type { Config } from './options.js';
 import { Refusal } from './http.js';
+import type { UpstreamObserver } from './metrics.js';
+import type { Config } from './options.js';
 
 /** The largest CEC answer read; CEC's click-to-dial answers are a few hundred bytes. */
 export const MAX_UPSTREAM_BYTES = 64 * 1024;
@@ -27,13 +28,18 @@ export interface UpstreamAnswer {
 
 /**
  * One request to CEC, its whole answer within `config.upstreamTimeout`: redirects are never followed (the
- * secret would go along), and the answer must be a JSON object of at most 64 kB.
+ * secret would go along), and the answer must be a JSON object of at most 64 kB. `observe` learns how it went.
  */
-export async function requestCec(config: Config, path: string, init: RequestInit): Promise<UpstreamAnswer> {
+export async function requestCec(config: Config, path: string, init: RequestInit, observe: UpstreamObserver): Promise<UpstreamAnswer> {
   const operation = path.replace(/\?.*$/, '').split('/').pop()!;
   // CEC may hold a poll until something happens: it has a longer bound of its own.
   const signal = AbortSignal.timeout(operation === 'getClickToCallEvents' ? config.pollTimeout : config.upstreamTimeout);
-  const failed = (what: string) => new UpstreamFailure(signal.aborted ? 504 : 502, operation, signal.aborted ? 'did not answer in time' : what);
+  const started = performance.now();
+  const seen = (outcome: number | 'timeout' | 'error') => observe(operation, outcome, (performance.now() - started) / 1000);
+  const failed = (what: string) => {
+    seen(signal.aborted ? 'timeout' : 'error');
+    return new UpstreamFailure(signal.aborted ? 504 : 502, operation, signal.aborted ? 'did not answer in time' : what);
+  };
   let response: Response;
   try {
     response = await fetch(`${config.baseUrl}${path}`, { ...init, redirect: 'manual', signal });
@@ -42,6 +48,7 @@ export async function requestCec(config: Config, path: string, init: RequestInit
   }
   const { status, headers } = response;
   const refuse = async (reason: string) => {
+    seen(status);
     await response.body?.cancel().catch(() => undefined);
     return new UpstreamFailure(502, operation, reason);
   };
@@ -54,6 +61,7 @@ export async function requestCec(config: Config, path: string, init: RequestInit
     throw failed('broke off its answer');
   }
   if (text === undefined) throw await refuse(`answered more than ${MAX_UPSTREAM_BYTES} bytes`);
+  seen(status);
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -90,12 +98,17 @@ async function readCapped(response: Response, max: number): Promise<string | und
 export const headerSafe = (value: unknown): value is string => typeof value === 'string' && /^[\x21-\x7e]{1,4096}$/.test(value);
 
 /** tokenByAkSk: a fresh AccessToken and its lifetime in seconds, or an UpstreamFailure saying why not. */
-export async function tokenByAkSk(config: Config): Promise<{ token: string; lifetime: number }> {
-  const answer = await requestCec(config, '/apigovernance/api/oauth/tokenByAkSk', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'X-Token-Expire': String(config.accessTokenLifetime) },
-    body: JSON.stringify({ app_key: config.appKey, app_secret: config.appSecret }),
-  });
+export async function tokenByAkSk(config: Config, observe: UpstreamObserver): Promise<{ token: string; lifetime: number }> {
+  const answer = await requestCec(
+    config,
+    '/apigovernance/api/oauth/tokenByAkSk',
+    {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Token-Expire': String(config.accessTokenLifetime) },
+      body: JSON.stringify({ app_key: config.appKey, app_secret: config.appSecret }),
+    },
+    observe,
+  );
   const { AccessToken: token, Expires: expires } = answer.json;
   if (answer.status !== 200) {
     const hint = answer.status === 401 || answer.status === 403 ? ': check the app key and secret' : '';

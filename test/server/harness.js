@@ -2,16 +2,20 @@
 // process), raw HTTP requests, a clock that can be moved forward, and every log line and answer seen.
 import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
+import { pino } from 'pino';
 import { createTokenServer } from '../../dist/server/index.js';
 
 export const PUBLIC_ORIGIN = 'https://shop.example';
 export const MOUNT = '/apiaccess/ccmessaging';
 
-/** Every log line the in-process services wrote. */
+/** Every log line the in-process services wrote: `<level> <JSON line>`. */
 export const logged = [];
 /** Every answer (headers and body) the tests read. */
 export const answered = [];
-const logger = Object.fromEntries(['info', 'warn', 'error'].map((level) => [level, (line) => logged.push(`${level} ${line}`)]));
+/** A pino logger whose lines land in `lines` as `<level> <JSON line>`. */
+export const collectingLogger = (lines) =>
+  pino({ level: 'debug' }, { write: (line) => lines.push(`${pino.levels.labels[JSON.parse(line).level]} ${line.trim()}`) });
+const logger = collectingLogger(logged);
 
 const closers = [];
 /** Stops every service and upstream started since the last call. */

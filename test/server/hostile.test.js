@@ -10,9 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { pino } from 'pino';
 import { createTokenServer, createTokenService } from '../../dist/server/index.js';
 import * as harness from './harness.js';
-import { advanceClock, closeAll, inBatches, logged, MOUNT, post, PUBLIC_ORIGIN, rawRequest, sleep, startCli, track } from './harness.js';
+import { advanceClock, closeAll, collectingLogger, inBatches, logged, MOUNT, post, PUBLIC_ORIGIN, rawRequest, sleep, startCli, track } from './harness.js';
 import { loadMocks, serveSimulatedUpstream } from '../../mocks/serve.js';
 
 const mocks = await loadMocks();
@@ -326,7 +327,7 @@ describe('4. behind a proxy, each visitor has its own limit', () => {
       publicOrigin: PUBLIC_ORIGIN,
       rateLimit: 2,
       trustProxy: 1,
-      logger: { info() {}, warn() {}, error() {} },
+      logger: pino({ level: 'silent' }),
     });
     const socketPath = join(mkdtempSync(join(tmpdir(), 'ctc-')), 'service.sock');
     await new Promise((resolve) => server.listen(socketPath, resolve));
@@ -555,8 +556,7 @@ describe('7. connections and upstream answers are bounded', () => {
   it('logs at most 20 refusals per 10 s one by one, and no rate-limited request, so a flood is not a flood of lines', async () => {
     const upstream = await startUpstream();
     const lines = [];
-    const logger = { info: (line) => lines.push(line), warn: (line) => lines.push(line), error: (line) => lines.push(line) };
-    const { call } = await startService(upstream, { rateLimit: 1, logger });
+    const { call } = await startService(upstream, { rateLimit: 1, logger: collectingLogger(lines) });
     const statuses = [];
     for (let i = 0; i < 30; i++) statuses.push((await call(`${MOUNT}/token`, post({}))).status);
     for (let i = 0; i < 30; i++) statuses.push((await call(`${MOUNT}/nothing`)).status);

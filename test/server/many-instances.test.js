@@ -1,0 +1,259 @@
+// The token service on many instances sharing one real Redis (redis-server on a free loopback port): shared rate
+// limits, one AccessToken, a lock whose holder may die, Redis going away and coming back, and the admin listener.
+// Instances are the CLI in child processes, as operators run them, except where the test must move the clock.
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Redis } from 'ioredis';
+import { createTokenServer } from '../../dist/server/index.js';
+import { advanceClock, closeAll, collectingLogger, MOUNT, post, PUBLIC_ORIGIN, sleep, startCli, track } from './harness.js';
+import { startRedis } from './redis.js';
+import { loadMocks, serveSimulatedUpstream } from '../../mocks/serve.js';
+
+const mocks = await loadMocks();
+const credentials = mocks.upstreamCredentials;
+const TOKEN_BY_AK_SK = '/apigovernance/api/oauth/tokenByAkSk';
+const startUpstream = async (...args) => track(await serveSimulatedUpstream(mocks, ...args));
+after(closeAll);
+
+/** `count` CLI instances in front of `upstream`, sharing `redis`; visitors are told apart by X-Forwarded-For. */
+async function startInstances(count, upstream, redis, env = {}) {
+  const instances = await Promise.all(
+    Array.from({ length: count }, () =>
+      startCli({
+        CEC_BASE_URL: upstream.url,
+        CEC_APP_KEY: credentials.appKey,
+        CEC_APP_SECRET: credentials.appSecret,
+        CEC_CHANNEL_ID: 'web-1',
+        PUBLIC_ORIGIN,
+        REDIS_URL: redis.url,
+        TRUST_PROXY: 'loopback',
+        ...env,
+      }),
+    ),
+  );
+  for (const instance of instances) assert.ok(instance.base, `an instance did not start: ${instance.stderr}`);
+  return instances;
+}
+
+const visitor = (address) => ({ 'X-Forwarded-For': address });
+const tokenRequest = (instance, address) => instance.call(`${MOUNT}/token`, post({}, visitor(address)));
+/** The instance's JSON log lines saying `text`. */
+const linesSaying = (instance, text) => instance.output().split('\n').filter((line) => line.includes(text));
+const adminOf = (instance) => `http://127.0.0.1:${/admin listener on http:\/\/127\.0\.0\.1:(\d+)/.exec(instance.output())[1]}`;
+
+async function until(condition, what, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`gave up waiting: ${what}`);
+    await sleep(50);
+  }
+}
+
+describe('many instances on one Redis', () => {
+  it('makes exactly one tokenByAkSk for 100 concurrent /token requests spread over three instances', async () => {
+    const redis = track(await startRedis());
+    const upstream = await startUpstream();
+    const instances = await startInstances(3, upstream, redis, { RATE_LIMIT: '1000' });
+    const answers = await Promise.all(Array.from({ length: 100 }, (_, i) => tokenRequest(instances[i % 3], `198.51.100.${i}`)));
+    assert.deepEqual(new Set(answers.map((answer) => answer.status)), new Set([200]));
+    assert.equal(new Set(answers.map((answer) => answer.json().token)).size, 100);
+    assert.equal(upstream.count(TOKEN_BY_AK_SK), 1);
+    assert.equal(upstream.stats.applyToken, 100);
+  });
+
+  it("shares a visitor's RATE_LIMIT: past it, every instance answers 429 with the window's Retry-After", async () => {
+    const redis = track(await startRedis());
+    const upstream = await startUpstream();
+    const instances = await startInstances(3, upstream, redis, { RATE_LIMIT: '5' });
+    const allowed = [];
+    for (let i = 0; i < 5; i++) allowed.push((await tokenRequest(instances[i % 3], '203.0.113.7')).status);
+    assert.deepEqual(allowed, [200, 200, 200, 200, 200]);
+    for (const instance of instances) {
+      const refused = await tokenRequest(instance, '203.0.113.7');
+      assert.equal(refused.status, 429);
+      const retryAfter = Number(refused.headers.get('retry-after'));
+      assert.ok(retryAfter >= 1 && retryAfter <= 60, `Retry-After ${retryAfter}`);
+    }
+    assert.equal((await tokenRequest(instances[0], '203.0.113.8')).status, 200, 'another visitor is not limited');
+  });
+
+  it('accepts on any instance the visitor cookie another instance issued', async () => {
+    const redis = track(await startRedis());
+    const upstream = await startUpstream();
+    const [first, second] = await startInstances(2, upstream, redis, { VISITOR_COOKIE_KEY: 'k'.repeat(40) });
+    const issued = await tokenRequest(first, '203.0.113.9');
+    const cookie = issued.headers.get('set-cookie').split(';')[0];
+    const again = await second.call(`${MOUNT}/token`, post({}, { ...visitor('203.0.113.9'), Cookie: cookie }));
+    assert.equal(again.status, 200);
+    assert.equal(again.headers.get('set-cookie'), null, 'no new visitor id');
+    const userIds = upstream.received.filter((r) => r.url.endsWith('/applyToken')).map((r) => JSON.parse(r.body).userId);
+    assert.equal(userIds.length, 2);
+    assert.equal(userIds[0], userIds[1]);
+  });
+
+  it("shares tokenByAkSk's failure: the other instances wait out the back-off instead of calling it again", async () => {
+    const redis = track(await startRedis());
+    const upstream = await startUpstream();
+    upstream.misbehave((req, res) => req.url === TOKEN_BY_AK_SK && (res.writeHead(500, { 'Content-Type': 'application/json' }).end('{}'), true));
+    const instances = await startInstances(3, upstream, redis);
+    assert.equal((await tokenRequest(instances[0], '203.0.113.10')).status, 502);
+    for (const instance of instances.slice(1)) {
+      const waiting = await tokenRequest(instance, '203.0.113.11');
+      assert.equal(waiting.status, 503);
+      assert.ok(Number(waiting.headers.get('retry-after')) >= 1);
+    }
+    assert.equal(upstream.count(TOKEN_BY_AK_SK), 1);
+  });
+
+  it('lets another instance renew once the lock of an instance killed during tokenByAkSk expires', async () => {
+    const redis = track(await startRedis());
+    const upstream = await startUpstream();
+    // The first tokenByAkSk never gets an answer: its caller is killed while it holds the lock.
+    let held = false;
+    upstream.misbehave((req) => req.url === TOKEN_BY_AK_SK && !held && (held = true));
+    // UPSTREAM_TIMEOUT 2000 ms: the lock lives 4 s.
+    const [holder, other] = await startInstances(2, upstream, redis, { UPSTREAM_TIMEOUT: '2000' });
+    tokenRequest(holder, '203.0.113.12').catch(() => undefined);
+    await until(() => upstream.count(TOKEN_BY_AK_SK) === 1, 'the holder calls tokenByAkSk');
+    const lockedAt = upstream.received.find((r) => r.url === TOKEN_BY_AK_SK).at;
+    holder.child.kill('SIGKILL');
+    const answer = await tokenRequest(other, '203.0.113.13');
+    assert.equal(answer.status, 200);
+    const calls = upstream.received.filter((r) => r.url === TOKEN_BY_AK_SK);
+    assert.equal(calls.length, 2, 'one renewal, by the other instance');
+    assert.ok(calls[1].at - lockedAt >= 3_800, `the lock was respected: renewed ${calls[1].at - lockedAt} ms after it was taken`);
+  });
+
+  it('renews after a refusal at most once per 30 s across instances, however many forged tokens arrive', async () => {
+    const redis = track(await startRedis());
+    const upstream = await startUpstream();
+    const services = [];
+    for (let i = 0; i < 3; i++) {
+      const server = createTokenServer({
+        baseUrl: upstream.url,
+        ...credentials,
+        channelId: 'web-1',
+        publicOrigin: PUBLIC_ORIGIN,
+        rateLimitPoll: 1e6,
+        redis: redis.url,
+        logger: collectingLogger([]),
+      });
+      await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+      track({ close: () => (server.closeAllConnections(), new Promise((resolve) => server.close(resolve))) });
+      services.push(`http://127.0.0.1:${server.address().port}`);
+    }
+    const grant = await fetch(`${services[0]}${MOUNT}/token`, post({}));
+    assert.equal(grant.status, 200);
+    const events = `${MOUNT}/v1/getClickToCallEvents?channel=WEB`;
+    const forged = (round) =>
+      Promise.all(
+        Array.from({ length: 150 }, (_, i) =>
+          fetch(`${services[i % 3]}${events}`, { headers: { 'ccmessaging-token': `forged-${round}-${i}` } }).then((r) => r.status),
+        ),
+      );
+    // 30 s on: the AccessToken could be what CEC refuses, so one renewal is allowed, shared by all.
+    const client = new Redis(redis.url);
+    const restore = advanceClock(31_000);
+    try {
+      const [gate] = await client.keys('click-to-call:*:renewal-gate');
+      await client.del(gate);
+      assert.deepEqual(new Set(await forged(1)), new Set([401]));
+      assert.equal(upstream.count(TOKEN_BY_AK_SK), 2);
+      assert.deepEqual(new Set(await forged(2)), new Set([401]));
+      assert.equal(upstream.count(TOKEN_BY_AK_SK), 2, 'no second renewal within 30 s, on any instance');
+    } finally {
+      restore();
+      client.disconnect();
+    }
+  });
+
+  it('keeps answering when Redis dies (per-instance limits, one log line), and shares again once it is back', async () => {
+    const redis = track(await startRedis());
+    const upstream = await startUpstream();
+    const instances = await startInstances(2, upstream, redis, { RATE_LIMIT: '3', ADMIN_PORT: '0' });
+    const health = async (instance) => {
+      const response = await fetch(`${adminOf(instance)}/healthz`);
+      return { http: response.status, ...(await response.json()) };
+    };
+    assert.equal((await tokenRequest(instances[0], '203.0.113.20')).status, 200);
+    assert.equal((await tokenRequest(instances[1], '203.0.113.20')).status, 200);
+    assert.deepEqual(await health(instances[0]), { http: 200, status: 'ready', accessToken: 'ok', redis: 'ok' });
+
+    await redis.kill();
+    const during = [];
+    for (let i = 0; i < 30; i++) during.push(await tokenRequest(instances[i % 2], `203.0.113.${30 + (i % 10)}`));
+    assert.ok(during.every((answer) => answer.status === 200), 'every request answered');
+    // Each instance counts alone now: one visitor gets RATE_LIMIT per instance.
+    const alone = [];
+    for (let i = 0; i < 8; i++) alone.push((await tokenRequest(instances[i % 2], '203.0.113.50')).status);
+    assert.deepEqual(alone, [200, 200, 200, 200, 200, 200, 429, 429]);
+    for (const instance of instances) {
+      assert.equal(linesSaying(instance, 'Redis is unreachable').length, 1, 'one line per outage');
+      const down = await health(instance);
+      assert.equal(down.http, 503);
+      assert.equal(down.redis, 'down');
+      assert.equal(down.accessToken, 'ok');
+    }
+
+    await redis.start();
+    for (const instance of instances) await until(async () => (await health(instance)).http === 200, 'Redis is used again');
+    for (const instance of instances) assert.equal(linesSaying(instance, 'Redis answers again').length, 1);
+    const shared = [];
+    for (let i = 0; i < 4; i++) shared.push((await tokenRequest(instances[i % 2], '203.0.113.60')).status);
+    assert.deepEqual(shared, [200, 200, 200, 429], 'the limit is shared again');
+    assert.equal(upstream.count(TOKEN_BY_AK_SK), 1, 'the AccessToken was kept all along');
+  });
+});
+
+describe('the admin listener', () => {
+  it('serves /healthz and /metrics on ADMIN_PORT only, with counts and never a token', async () => {
+    const redis = track(await startRedis());
+    const upstream = await startUpstream();
+    const [instance] = await startInstances(1, upstream, redis, { ADMIN_PORT: '0', RATE_LIMIT: '2' });
+    const visitorToken = (await (await tokenRequest(instance, '203.0.113.70')).json()).token;
+    await tokenRequest(instance, '203.0.113.70');
+    assert.equal((await tokenRequest(instance, '203.0.113.70')).status, 429);
+    assert.equal((await instance.call(`${MOUNT}/token`, post({}, { ...visitor('203.0.113.71'), Origin: 'https://evil.example' }))).status, 403);
+
+    const admin = adminOf(instance);
+    assert.match(admin, /^http:\/\/127\.0\.0\.1:/, 'loopback by default');
+    const healthz = await fetch(`${admin}/healthz`);
+    assert.equal(healthz.status, 200);
+    assert.deepEqual(await healthz.json(), { status: 'ready', accessToken: 'ok', redis: 'ok' });
+    const metrics = await (await fetch(`${admin}/metrics`)).text();
+    assert.match(metrics, /^click_to_call_tokens_issued_total 2$/m);
+    assert.match(metrics, /^click_to_call_upstream_requests_total\{operation="tokenByAkSk",status="200"\} 1$/m);
+    assert.match(metrics, /^click_to_call_upstream_requests_total\{operation="applyToken",status="200"\} 2$/m);
+    assert.match(metrics, /^click_to_call_upstream_duration_seconds_count\{operation="applyToken"\} 2$/m);
+    assert.match(metrics, /^click_to_call_refused_requests_total\{reason="rate-limit"\} 1$/m);
+    assert.match(metrics, /^click_to_call_refused_requests_total\{reason="origin"\} 1$/m);
+    assert.match(metrics, /^click_to_call_redis_fallbacks_total 0$/m);
+    assert.match(metrics, /^process_resident_memory_bytes \d+/m, 'with the process metrics');
+    assert.ok(!metrics.includes(visitorToken) && !metrics.includes('sim-access-'), 'no token');
+
+    assert.equal((await instance.call('/healthz')).status, 404, 'not on the public port');
+    assert.equal((await instance.call(`${MOUNT}/healthz`)).status, 404);
+    const [withoutAdmin] = await startInstances(1, upstream, redis);
+    assert.doesNotMatch(withoutAdmin.output(), /admin listener/, 'off unless ADMIN_PORT is set');
+  });
+
+  it('says what is down: tokenByAkSk refused', async () => {
+    const upstream = await startUpstream();
+    upstream.misbehave((req, res) => req.url === TOKEN_BY_AK_SK && (res.writeHead(401, { 'Content-Type': 'application/json' }).end('{}'), true));
+    const instance = await startCli({
+      CEC_BASE_URL: upstream.url,
+      CEC_APP_KEY: credentials.appKey,
+      CEC_APP_SECRET: 'a-wrong-secret',
+      CEC_CHANNEL_ID: 'web-1',
+      PUBLIC_ORIGIN,
+      ADMIN_PORT: '0',
+    });
+    const healthz = await fetch(`${adminOf(instance)}/healthz`);
+    assert.equal(healthz.status, 503);
+    assert.deepEqual(await healthz.json(), {
+      status: 'unavailable',
+      accessToken: 'down: tokenByAkSk: CEC refused it (HTTP 401): check the app key and secret',
+      redis: 'off',
+    });
+  });
+});
