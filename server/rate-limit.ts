@@ -34,8 +34,8 @@ export function visitorLimits(config: Config, onFull: (bucket: Bucket) => void, 
       points,
       duration: WINDOW_MS / 1000,
       rejectIfRedisNotReady: true,
-      insuranceLimiter: memory,
     });
+    // The insurance answers for a Redis that fails or is slow; on the wrapper only, so that no request counts twice.
     return { memory, shared: new RLWrapperTimeouts({ limiter: store, timeoutMs: COMMAND_TIMEOUT_MS, insuranceLimiter: memory }) };
   };
   const limiters = { call: limiter('call', config.rateLimit), poll: limiter('poll', config.rateLimitPoll) };

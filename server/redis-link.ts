@@ -4,10 +4,10 @@ import { Redis } from 'ioredis';
 export const COMMAND_TIMEOUT_MS = 500;
 /** The first connection gets this long before the first requests go on without Redis. */
 const CONNECT_TIMEOUT_MS = 2_000;
-/** Reconnection attempts wait 50 ms, 100, 200… then every 2 s, for as long as Redis is away. */
+/** Reconnection attempts wait 100 ms, 200, 400… then every 2 s, for as long as Redis is away. */
 const RECONNECT_MAX_MS = 2_000;
-/** While Redis is down with its connection still open (a frozen server), it is asked PING this often. */
-const PROBE_MS = 1_000;
+/** Redis is asked PING this often, so that one which stops answering with its connection open (frozen) is noticed. */
+const HEARTBEAT_MS = 1_000;
 
 /** Redis is unreachable: the caller goes on with its own memory. */
 export class RedisUnavailable extends Error {}
@@ -22,13 +22,14 @@ export interface RedisLinkEvents {
 /**
  * The service's connection to Redis (ioredis), from a `redis://` URL or a client the site already has. It
  * connects at first use, reconnects with a bounded delay for as long as Redis is away, and tells apart "up"
- * and "down" so that each outage is reported once, not per request. While down, callers use their own memory.
+ * and "down" — from the connection's events, failed commands and a PING every second — so that each outage
+ * is reported once, not per request. While down, callers use their own memory.
  */
 export class RedisLink {
   readonly client: Redis;
   #state: 'idle' | 'connecting' | 'up' | 'down' = 'idle';
   #connecting: Promise<void> | undefined;
-  #probe: ReturnType<typeof setInterval> | undefined;
+  #heartbeat: ReturnType<typeof setInterval> | undefined;
   readonly #owned: boolean;
 
   constructor(
@@ -53,11 +54,6 @@ export class RedisLink {
     this.client.on('close', () => this.#down('connection closed'));
   }
 
-  /** Whether Redis answered last (before the first use: false). */
-  get up(): boolean {
-    return this.#state === 'up';
-  }
-
   /** Whether Redis may be used now; the first call connects (waiting up to 2 s), later ones answer at once. */
   async usable(): Promise<boolean> {
     if (this.#state === 'idle') {
@@ -66,6 +62,8 @@ export class RedisLink {
         () => this.#up(),
         (error: NodeJS.ErrnoException) => this.#down(error.code ?? error.message),
       );
+      this.#heartbeat = setInterval(() => void this.answers(true), HEARTBEAT_MS);
+      this.#heartbeat.unref();
     }
     if (this.#state === 'connecting') await this.#connecting;
     return this.#state === 'up';
@@ -74,11 +72,33 @@ export class RedisLink {
   /** Runs `command` within 500 ms; a failure marks Redis down and throws RedisUnavailable. */
   async run<T>(command: (client: Redis) => Promise<T>): Promise<T> {
     if (!(await this.usable())) throw new RedisUnavailable('Redis is down');
+    return this.#timed(command);
+  }
+
+  /** Whether Redis answers PING now (`evenIfDown`: also while it counts as down, to notice its return). */
+  async answers(evenIfDown = false): Promise<boolean> {
+    if (!(await this.usable()) && !(evenIfDown && this.client.status === 'ready')) return false;
+    try {
+      await this.#timed((client) => client.ping());
+      this.#up();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Stops the heartbeat and closes the connection, unless the site gave its own client. */
+  async close(): Promise<void> {
+    clearInterval(this.#heartbeat);
+    if (this.#owned) this.client.disconnect();
+  }
+
+  async #timed<T>(command: (client: Redis) => Promise<T>): Promise<T> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
       return await Promise.race([
         command(this.client),
-        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), COMMAND_TIMEOUT_MS))),
+        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('no answer in time')), COMMAND_TIMEOUT_MS))),
       ]);
     } catch (error) {
       this.#down((error as NodeJS.ErrnoException).code ?? (error as Error).message.slice(0, 60));
@@ -88,26 +108,11 @@ export class RedisLink {
     }
   }
 
-  /** Whether Redis answers PING now (for /healthz). */
-  async answers(): Promise<boolean> {
-    try {
-      return (await this.run((client) => client.ping())) === 'PONG';
-    } catch {
-      return false;
-    }
-  }
-
-  /** Stops probing and closes the connection, unless the site gave its own client. */
-  async close(): Promise<void> {
-    clearInterval(this.#probe);
-    if (this.#owned) this.client.disconnect();
-  }
-
   #firstConnection(): Promise<void> {
     if (this.client.status !== 'wait') {
       // A site's client, already connecting: wait for it, within the same bound.
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('timeout')), CONNECT_TIMEOUT_MS);
+        const timer = setTimeout(() => reject(new Error('no connection in time')), CONNECT_TIMEOUT_MS);
         this.client.once('ready', () => (clearTimeout(timer), resolve()));
       });
     }
@@ -116,27 +121,14 @@ export class RedisLink {
 
   #up() {
     if (this.#state === 'up' || this.#state === 'idle') return;
-    const wasDown = this.#state === 'down';
+    const recovered = this.#state === 'down';
     this.#state = 'up';
-    clearInterval(this.#probe);
-    this.#probe = undefined;
-    this.events.up(wasDown);
+    this.events.up(recovered);
   }
 
   #down(why: string) {
     if (this.#state === 'down' || this.#state === 'idle') return;
     this.#state = 'down';
     this.events.down(why);
-    // ioredis reconnects a closed connection by itself and says "ready"; a frozen one stays open and needs asking.
-    let asking = false;
-    this.#probe ??= setInterval(() => {
-      if (asking || this.client.status !== 'ready') return;
-      asking = true;
-      this.client.ping().then(
-        () => this.#up(),
-        () => undefined,
-      ).finally(() => (asking = false));
-    }, PROBE_MS);
-    this.#probe.unref();
   }
 }

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
 import { createTokenServer } from '../../dist/server/index.js';
 import { advanceClock, closeAll, collectingLogger, MOUNT, post, PUBLIC_ORIGIN, sleep, startCli, track } from './harness.js';
-import { startRedis } from './redis.js';
+import { freePort, startRedis } from '../../scripts/redis-server.js';
 import { loadMocks, serveSimulatedUpstream } from '../../mocks/serve.js';
 
 const mocks = await loadMocks();
@@ -39,7 +39,16 @@ const visitor = (address) => ({ 'X-Forwarded-For': address });
 const tokenRequest = (instance, address) => instance.call(`${MOUNT}/token`, post({}, visitor(address)));
 /** The instance's JSON log lines saying `text`. */
 const linesSaying = (instance, text) => instance.output().split('\n').filter((line) => line.includes(text));
-const adminOf = (instance) => `http://127.0.0.1:${/admin listener on http:\/\/127\.0\.0\.1:(\d+)/.exec(instance.output())[1]}`;
+/** The base URL of the instance's admin listener, once it listens. */
+async function adminOf(instance) {
+  const listening = () => /admin listener on http:\/\/127\.0\.0\.1:(\d+)/.exec(instance.output())?.[1];
+  await until(listening, 'the admin listener listens');
+  return `http://127.0.0.1:${listening()}`;
+}
+const health = async (instance) => {
+  const response = await fetch(`${await adminOf(instance)}/healthz`);
+  return { http: response.status, ...(await response.json()) };
+};
 
 async function until(condition, what, timeoutMs = 10_000) {
   const deadline = Date.now() + timeoutMs;
@@ -171,10 +180,6 @@ describe('many instances on one Redis', () => {
     const redis = track(await startRedis());
     const upstream = await startUpstream();
     const instances = await startInstances(2, upstream, redis, { RATE_LIMIT: '3', ADMIN_PORT: '0' });
-    const health = async (instance) => {
-      const response = await fetch(`${adminOf(instance)}/healthz`);
-      return { http: response.status, ...(await response.json()) };
-    };
     assert.equal((await tokenRequest(instances[0], '203.0.113.20')).status, 200);
     assert.equal((await tokenRequest(instances[1], '203.0.113.20')).status, 200);
     assert.deepEqual(await health(instances[0]), { http: 200, status: 'ready', accessToken: 'ok', redis: 'ok' });
@@ -203,6 +208,41 @@ describe('many instances on one Redis', () => {
     assert.deepEqual(shared, [200, 200, 200, 429], 'the limit is shared again');
     assert.equal(upstream.count(TOKEN_BY_AK_SK), 1, 'the AccessToken was kept all along');
   });
+
+  it('goes on alone while Redis is frozen (its connections open, nothing answered), and shares again once it answers', async () => {
+    const redis = track(await startRedis());
+    const upstream = await startUpstream();
+    const instances = await startInstances(2, upstream, redis, { RATE_LIMIT: '2', ADMIN_PORT: '0' });
+    assert.equal((await tokenRequest(instances[0], '203.0.113.80')).status, 200);
+    redis.freeze();
+    const during = [];
+    for (let i = 0; i < 6; i++) during.push((await tokenRequest(instances[i % 2], '203.0.113.81')).status);
+    assert.deepEqual(during, [200, 200, 200, 200, 429, 429], 'answered, each instance counting alone');
+    for (const instance of instances) {
+      await until(() => linesSaying(instance, 'Redis is unreachable').length === 1, 'the outage is logged');
+      assert.equal((await health(instance)).redis, 'down');
+    }
+    redis.thaw();
+    for (const instance of instances) await until(async () => (await health(instance)).http === 200, 'Redis is used again');
+    const shared = [];
+    for (let i = 0; i < 3; i++) shared.push((await tokenRequest(instances[i % 2], '203.0.113.82')).status);
+    assert.deepEqual(shared, [200, 200, 429], 'the limit is shared again');
+    for (const instance of instances) assert.equal(linesSaying(instance, 'Redis is unreachable').length, 1);
+  });
+
+  it('starts without Redis, answering alone, and shares once Redis comes up', async () => {
+    const port = await freePort();
+    const upstream = await startUpstream();
+    const instances = await startInstances(2, upstream, { url: `redis://127.0.0.1:${port}` }, { RATE_LIMIT: '2', ADMIN_PORT: '0' });
+    assert.equal((await tokenRequest(instances[0], '203.0.113.90')).status, 200);
+    assert.equal((await tokenRequest(instances[1], '203.0.113.90')).status, 200);
+    assert.equal(upstream.count(TOKEN_BY_AK_SK), 2, 'each instance on its own');
+    track(await startRedis(port));
+    for (const instance of instances) await until(async () => (await health(instance)).http === 200, 'Redis is used');
+    const shared = [];
+    for (let i = 0; i < 3; i++) shared.push((await tokenRequest(instances[i % 2], '203.0.113.91')).status);
+    assert.deepEqual(shared, [200, 200, 429]);
+  });
 });
 
 describe('the admin listener', () => {
@@ -215,7 +255,7 @@ describe('the admin listener', () => {
     assert.equal((await tokenRequest(instance, '203.0.113.70')).status, 429);
     assert.equal((await instance.call(`${MOUNT}/token`, post({}, { ...visitor('203.0.113.71'), Origin: 'https://evil.example' }))).status, 403);
 
-    const admin = adminOf(instance);
+    const admin = await adminOf(instance);
     assert.match(admin, /^http:\/\/127\.0\.0\.1:/, 'loopback by default');
     const healthz = await fetch(`${admin}/healthz`);
     assert.equal(healthz.status, 200);
@@ -248,7 +288,7 @@ describe('the admin listener', () => {
       PUBLIC_ORIGIN,
       ADMIN_PORT: '0',
     });
-    const healthz = await fetch(`${adminOf(instance)}/healthz`);
+    const healthz = await fetch(`${await adminOf(instance)}/healthz`);
     assert.equal(healthz.status, 503);
     assert.deepEqual(await healthz.json(), {
       status: 'unavailable',

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import express from 'express';
 import { createTokenService } from '../../dist/server/index.js';
 import { closeAll, collectingLogger, MOUNT, post, PUBLIC_ORIGIN, track } from './harness.js';
-import { freePort } from './redis.js';
+import { freePort } from '../../scripts/redis-server.js';
 import { loadMocks, serveSimulatedUpstream } from '../../mocks/serve.js';
 
 const mocks = await loadMocks();

@@ -1,5 +1,5 @@
-// A real Redis for the many-instance tests: Debian's redis-server on a free loopback port, without
-// persistence, started and stopped by pid.
+// A real Redis for the many-instance tests and the server benchmark: Debian's redis-server on a free loopback
+// port, without persistence, started and stopped by pid.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 
@@ -14,7 +14,8 @@ export const freePort = () =>
 
 /**
  * redis-server on 127.0.0.1:`port` (a free one by default), resolving once it accepts connections. `kill()`
- * stops it at once (SIGKILL, as a crash), `start()` starts it again on the same port, empty.
+ * stops it at once (SIGKILL, as a crash), `start()` starts it again on the same port, empty; `freeze()` and
+ * `thaw()` stop and resume the process (SIGSTOP, SIGCONT): its connections stay open, and nothing answers.
  */
 export async function startRedis(port) {
   port ??= await freePort();
@@ -39,5 +40,7 @@ export async function startRedis(port) {
       child.once('exit', resolve);
       process.kill(child.pid, 'SIGKILL');
     });
-  return { port, url: `redis://127.0.0.1:${port}`, start, kill, close: kill, get pid() { return child.pid; } };
+  const thaw = () => process.kill(child.pid, 'SIGCONT');
+  const freeze = () => process.kill(child.pid, 'SIGSTOP');
+  return { port, url: `redis://127.0.0.1:${port}`, start, kill, freeze, thaw, close: () => (thaw(), kill()) };
 }
