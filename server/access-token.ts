@@ -75,15 +75,15 @@ export class AccessTokens {
   async renewAfterRefusal(refused: string): Promise<string | undefined> {
     if (this.#pending) return this.#pending.catch(() => undefined);
     if (this.#current && this.#current.token !== refused) return this.#current.token;
-    if (Date.now() - this.#lastAttemptAt < RENEWAL_INTERVAL_MS) return undefined;
-    if (this.shared) {
-      try {
-        const shared = await this.shared.current();
-        if (shared && shared.token !== refused) return (this.#current = shared).token;
-        if (!(await this.shared.claimRenewal())) return undefined;
-      } catch (error) {
-        if (!(error instanceof RedisUnavailable)) throw error;
-      }
+    try {
+      // Another instance's newer token first: CEC may refuse the older one once a new one exists.
+      const shared = await this.shared?.current();
+      if (shared && shared.token !== refused) return (this.#current = shared).token;
+      if (Date.now() - this.#lastAttemptAt < RENEWAL_INTERVAL_MS) return undefined;
+      if (this.shared && !(await this.shared.claimRenewal())) return undefined;
+    } catch (error) {
+      if (!(error instanceof RedisUnavailable)) throw error;
+      if (Date.now() - this.#lastAttemptAt < RENEWAL_INTERVAL_MS) return undefined;
     }
     return this.#load(refused).catch(() => undefined);
   }

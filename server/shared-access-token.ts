@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { RENEWAL_INTERVAL_MS, WaitingAfterFailure, type Held, type SharedTokens } from './access-token.js';
-import type { RedisLink } from './redis-link.js';
+import { RedisUnavailable, type RedisLink } from './redis-link.js';
 
 /** A waiting instance looks for the new token this often. */
 const WAIT_STEP_MS = 100;
@@ -55,7 +55,7 @@ export function sharedAccessTokens(link: RedisLink, prefix: string, appSecret: s
     }
     // Shared for as long as it lives; if Redis fails now, this instance keeps the token all the same.
     await link
-      .run((client) => client.multi().set(keys.token, sealed.close(held), 'PX', Math.max(1, held.expiresAt - Date.now())).del(keys.failures).exec())
+      .run((client) => client.multi().set(keys.token, sealed.close(held), 'PX', Math.max(1, held.expiresAt - Date.now())).del(keys.failures, keys.retry).exec())
       .catch(() => undefined);
     return held;
   }
@@ -65,19 +65,23 @@ export function sharedAccessTokens(link: RedisLink, prefix: string, appSecret: s
 
     async renew(stale, fetch) {
       const owner = randomBytes(16).toString('hex');
+      const usable = (held: Held | undefined): held is Held => held !== undefined && held.token !== stale && Date.now() < held.renewAt;
+      // Longer than any holder may take: a lock still there is not a holder's (planted, or without expiry).
       const deadline = Date.now() + lockMs + upstreamTimeout + 1_000;
       for (;;) {
         const shared = await current();
-        if (shared && shared.token !== stale && Date.now() < shared.renewAt) return shared;
+        if (usable(shared)) return shared;
         await backOff();
         if ((await link.run((client) => client.set(keys.lock, owner, 'PX', lockMs, 'NX'))) === 'OK') {
           try {
-            return await fetchAsHolder(fetch);
+            // The holder before may have stored a token between the read above and this lock.
+            const stored = await current();
+            return usable(stored) ? stored : await fetchAsHolder(fetch);
           } finally {
             await link.run((client) => client.eval(RELEASE, 1, keys.lock, owner)).catch(() => undefined);
           }
         }
-        if (Date.now() > deadline) throw new WaitingAfterFailure(1_000, 'another instance is still calling tokenByAkSk');
+        if (Date.now() > deadline) throw new RedisUnavailable('the AccessToken lock outlived its expiry');
         await new Promise((resolve) => setTimeout(resolve, WAIT_STEP_MS));
       }
     },

@@ -3,6 +3,7 @@
 // Instances are the CLI in child processes, as operators run them, except where the test must move the clock.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { createTokenServer } from '../../dist/server/index.js';
 import { advanceClock, closeAll, collectingLogger, MOUNT, post, PUBLIC_ORIGIN, sleep, startCli, track } from './harness.js';
@@ -56,6 +57,26 @@ async function until(condition, what, timeoutMs = 10_000) {
     if (Date.now() > deadline) throw new Error(`gave up waiting: ${what}`);
     await sleep(50);
   }
+}
+
+/** `count` instances in this process (so that the test may move their clock); their base URLs. */
+async function inProcess(count, upstream, redis) {
+  const services = [];
+  for (let i = 0; i < count; i++) {
+    const server = createTokenServer({
+      baseUrl: upstream.url,
+      ...credentials,
+      channelId: 'web-1',
+      publicOrigin: PUBLIC_ORIGIN,
+      rateLimitPoll: 1e6,
+      redis: redis.url,
+      logger: collectingLogger([]),
+    });
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    track({ close: () => (server.closeAllConnections(), new Promise((resolve) => server.close(resolve))) });
+    services.push(`http://127.0.0.1:${server.address().port}`);
+  }
+  return services;
 }
 
 describe('many instances on one Redis', () => {
@@ -133,24 +154,25 @@ describe('many instances on one Redis', () => {
     assert.ok(calls[1].at - lockedAt >= 3_800, `the lock was respected: renewed ${calls[1].at - lockedAt} ms after it was taken`);
   });
 
+  it('gets a token all the same when the lock is held past any expiry (a key planted without one)', async () => {
+    const redis = track(await startRedis());
+    const upstream = await startUpstream();
+    const client = new Redis(redis.url);
+    const tenant = createHash('sha256').update(`${upstream.url}\n${credentials.appKey}`).digest('hex').slice(0, 16);
+    await client.set(`click-to-call:${tenant}:access-token:lock`, 'planted');
+    await client.set(`click-to-call:${tenant}:access-token`, 'not a sealed token');
+    client.disconnect();
+    const [instance] = await startInstances(1, upstream, redis, { UPSTREAM_TIMEOUT: '1000' });
+    const answer = await tokenRequest(instance, '203.0.113.14');
+    assert.equal(answer.status, 200, 'after the bound (lock 3 s + upstream 1 s + 1 s), the instance renews on its own');
+    assert.equal(upstream.count(TOKEN_BY_AK_SK), 1);
+    assert.equal(instance.child.exitCode, null);
+  });
+
   it('renews after a refusal at most once per 30 s across instances, however many forged tokens arrive', async () => {
     const redis = track(await startRedis());
     const upstream = await startUpstream();
-    const services = [];
-    for (let i = 0; i < 3; i++) {
-      const server = createTokenServer({
-        baseUrl: upstream.url,
-        ...credentials,
-        channelId: 'web-1',
-        publicOrigin: PUBLIC_ORIGIN,
-        rateLimitPoll: 1e6,
-        redis: redis.url,
-        logger: collectingLogger([]),
-      });
-      await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-      track({ close: () => (server.closeAllConnections(), new Promise((resolve) => server.close(resolve))) });
-      services.push(`http://127.0.0.1:${server.address().port}`);
-    }
+    const services = await inProcess(3, upstream, redis);
     const grant = await fetch(`${services[0]}${MOUNT}/token`, post({}));
     assert.equal(grant.status, 200);
     const events = `${MOUNT}/v1/getClickToCallEvents?channel=WEB`;
@@ -170,6 +192,29 @@ describe('many instances on one Redis', () => {
       assert.equal(upstream.count(TOKEN_BY_AK_SK), 2);
       assert.deepEqual(new Set(await forged(2)), new Set([401]));
       assert.equal(upstream.count(TOKEN_BY_AK_SK), 2, 'no second renewal within 30 s, on any instance');
+    } finally {
+      restore();
+      client.disconnect();
+    }
+  });
+
+  it("moves to another instance's newer AccessToken when CEC refuses the older one (newest token only)", async () => {
+    const redis = track(await startRedis());
+    const upstream = await startUpstream();
+    const [first, second] = await inProcess(2, upstream, redis);
+    for (const base of [first, second]) assert.equal((await fetch(`${base}${MOUNT}/token`, post({}))).status, 200);
+    assert.equal(upstream.count(TOKEN_BY_AK_SK), 1, 'both hold the same AccessToken');
+    // Later, the first instance renews after a refusal, and CEC honours only the newest AccessToken.
+    upstream.expireAccessTokens();
+    const client = new Redis(redis.url);
+    const restore = advanceClock(31_000);
+    try {
+      await client.del(...(await client.keys('click-to-call:*:renewal-gate')));
+      assert.equal((await fetch(`${first}${MOUNT}/token`, post({}))).status, 200);
+      assert.equal(upstream.count(TOKEN_BY_AK_SK), 2);
+      const fromSecond = await fetch(`${second}${MOUNT}/token`, post({}));
+      assert.equal(fromSecond.status, 200, 'the second instance retried with the first one\'s new AccessToken');
+      assert.equal(upstream.count(TOKEN_BY_AK_SK), 2, 'without a tokenByAkSk of its own');
     } finally {
       restore();
       client.disconnect();
