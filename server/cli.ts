@@ -106,9 +106,12 @@ let admin: Server | undefined;
 if (adminPort !== undefined) {
   collectDefaultMetrics({ register: server.service.registry });
   admin = createServer({ headersTimeout: 10_000, requestTimeout: 30_000 }, server.service.admin);
-  listen(admin, 'admin listener: ', adminHost, adminPort, 'ADMIN_PORT or ADMIN_HOST', (bound) =>
-    cliLog.info(`admin listener on http://${adminHost}:${bound} (GET /healthz, GET /metrics)`),
-  );
+  listen(admin, 'admin listener: ', adminHost, adminPort, 'ADMIN_PORT or ADMIN_HOST', (bound) => {
+    cliLog.info(`admin listener on http://${adminHost}:${bound} (GET /healthz, GET /metrics)`);
+    if (!['127.0.0.1', 'localhost', '::1'].includes(adminHost)) {
+      cliLog.warn(`ADMIN_HOST=${adminHost}: make sure visitors cannot reach the admin listener`);
+    }
+  });
 }
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {

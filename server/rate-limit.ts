@@ -43,8 +43,9 @@ export function visitorLimits(config: Config, onFull: (bucket: Bucket) => void, 
   const networks = new Networks(config.maxTrackedVisitors);
   /** Counts the request against `bucket`; past the limit, a 429 with Retry-After. */
   return async (bucket: Bucket, req: IncomingMessage): Promise<void> => {
-    const key = networks.of(clientAddress(req, config.trustProxy));
-    const counter: RateLimiterAbstract = redis && (await redis.link.usable()) ? limiters[bucket].shared : limiters[bucket].memory;
+    const shared = redis && (await redis.link.usable()) ? redis : undefined;
+    const key = await networks.of(clientAddress(req, config.trustProxy), shared);
+    const counter: RateLimiterAbstract = shared ? limiters[bucket].shared : limiters[bucket].memory;
     if (tracked[bucket].full(config.maxTrackedVisitors) && !(await counter.get(key))) {
       onFull(bucket);
       throw new Refusal(429, 'rate-limited', 'too many requests', { 'Retry-After': String(WINDOW_MS / 1000) });
@@ -89,9 +90,17 @@ class NewVisitors {
   }
 }
 
+/** Whether `network` (ARGV[1]) counts on its own in the site KEYS[1]: seen, or one of its first ARGV[2] in the window. */
+const COUNTS_ALONE = `if redis.call('sismember', KEYS[1], ARGV[1]) == 1 then return 1 end
+if redis.call('scard', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end
+redis.call('sadd', KEYS[1], ARGV[1])
+if redis.call('pttl', KEYS[1]) < 0 then redis.call('pexpire', KEYS[1], ARGV[3]) end
+return 1`;
+
 /**
  * Who a visitor is, from their address: IPv4 per address; IPv6 per /64 — the smallest network one subscriber
- * is given — while its /48 spreads over at most 64 of them in a window, then per /48.
+ * is given — while its /48 spreads over at most 64 of them in a window, then per /48. With Redis, the /64s a /48
+ * has used are counted there, for every instance at once.
  */
 class Networks {
   #windowStart = Date.now();
@@ -100,12 +109,20 @@ class Networks {
 
   constructor(private readonly maxSites: number) {}
 
-  of(address: string | undefined): string {
+  async of(address: string | undefined, shared?: { link: RedisLink; prefix: string }): Promise<string> {
     if (address === undefined) return 'unknown';
     const ip = parseAddress(address);
     if (ip?.kind() !== 'ipv6') return subscriberOf(address);
     const site = prefixOf(ip as ipaddr.IPv6, 48);
     const network = prefixOf(ip as ipaddr.IPv6, 64);
+    if (shared) {
+      try {
+        const alone = await shared.link.run((client) => client.eval(COUNTS_ALONE, 1, `${shared.prefix}site:${site}`, network, NETWORKS_PER_SITE, WINDOW_MS));
+        return alone === 1 ? network : site;
+      } catch {
+        // Redis is down: counted here.
+      }
+    }
     if (Date.now() - this.#windowStart >= WINDOW_MS) {
       this.#sites.clear();
       this.#windowStart = Date.now();

@@ -6,8 +6,13 @@ export const COMMAND_TIMEOUT_MS = 500;
 const CONNECT_TIMEOUT_MS = 2_000;
 /** Reconnection attempts wait 100 ms, 200, 400… then every 2 s, for as long as Redis is away. */
 const RECONNECT_MAX_MS = 2_000;
-/** Redis is asked PING this often, so that one which stops answering with its connection open (frozen) is noticed. */
+/**
+ * Redis is checked this often with a scripted write, so that one which stops answering with its connection open
+ * (frozen), or answers but refuses writes or scripts (a read-only replica after a failover, out of memory, an ACL
+ * without scripting), counts as down: the rate limits would otherwise fall back without a word.
+ */
 const HEARTBEAT_MS = 1_000;
+const WRITE_CHECK = "return redis.call('set', KEYS[1], '1', 'PX', ARGV[1])";
 
 /** Redis is unreachable: the caller goes on with its own memory. */
 export class RedisUnavailable extends Error {}
@@ -22,18 +27,25 @@ export interface RedisLinkEvents {
 /**
  * The service's connection to Redis (ioredis), from a `redis://` URL or a client the site already has. It
  * connects at first use, reconnects with a bounded delay for as long as Redis is away, and tells apart "up"
- * and "down" — from the connection's events, failed commands and a PING every second — so that each outage
- * is reported once, not per request. While down, callers use their own memory.
+ * and "down" — from the connection's events, failed commands and a scripted write every second — so that each
+ * outage is reported once, not per request. While down, callers use their own memory.
  */
 export class RedisLink {
   readonly client: Redis;
-  #state: 'idle' | 'connecting' | 'up' | 'down' = 'idle';
+  #state: 'idle' | 'connecting' | 'up' | 'down' | 'closed' = 'idle';
   #connecting: Promise<void> | undefined;
   #heartbeat: ReturnType<typeof setInterval> | undefined;
   readonly #owned: boolean;
+  readonly #listeners: Record<'ready' | 'error' | 'close', (error?: Error) => void> = {
+    ready: () => this.#up(),
+    error: (error) => this.#down(reasonOf(error)),
+    close: () => this.#down('connection closed'),
+  };
 
+  /** `checkKey`: the key the heartbeat writes (under the service's prefix). */
   constructor(
     redis: string | Redis,
+    private readonly checkKey: string,
     private readonly events: RedisLinkEvents,
   ) {
     this.#owned = typeof redis === 'string';
@@ -49,18 +61,16 @@ export class RedisLink {
             retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, RECONNECT_MAX_MS),
           })
         : redis;
-    this.client.on('ready', () => this.#up());
-    this.client.on('error', (error: NodeJS.ErrnoException) => this.#down(error.code ?? error.name));
-    this.client.on('close', () => this.#down('connection closed'));
+    for (const [event, listener] of Object.entries(this.#listeners)) this.client.on(event, listener);
   }
 
   /** Whether Redis may be used now; the first call connects (waiting up to 2 s), later ones answer at once. */
   async usable(): Promise<boolean> {
     if (this.#state === 'idle') {
       this.#state = 'connecting';
-      this.#connecting = (this.client.status === 'ready' ? Promise.resolve() : this.#firstConnection()).then(
+      this.#connecting = (this.client.status === 'ready' ? Promise.resolve() : within(this.#firstConnection(), CONNECT_TIMEOUT_MS)).then(
         () => this.#up(),
-        (error: NodeJS.ErrnoException) => this.#down(error.code ?? error.message),
+        (error: Error) => this.#down(reasonOf(error)),
       );
       this.#heartbeat = setInterval(() => void this.answers(true), HEARTBEAT_MS);
       this.#heartbeat.unref();
@@ -75,11 +85,11 @@ export class RedisLink {
     return this.#timed(command);
   }
 
-  /** Whether Redis answers PING now (`evenIfDown`: also while it counts as down, to notice its return). */
+  /** Whether Redis takes a scripted write now (`evenIfDown`: also while it counts as down, to notice its return). */
   async answers(evenIfDown = false): Promise<boolean> {
     if (!(await this.usable()) && !(evenIfDown && this.client.status === 'ready')) return false;
     try {
-      await this.#timed((client) => client.ping());
+      await this.#timed((client) => client.eval(WRITE_CHECK, 1, this.checkKey, HEARTBEAT_MS * 5));
       this.#up();
       return true;
     } catch {
@@ -87,48 +97,55 @@ export class RedisLink {
     }
   }
 
-  /** Stops the heartbeat and closes the connection, unless the site gave its own client. */
+  /** Stops the heartbeat and lets go of the client: closed if the service opened it, left open if the site gave it. */
   async close(): Promise<void> {
+    this.#state = 'closed';
     clearInterval(this.#heartbeat);
+    for (const [event, listener] of Object.entries(this.#listeners)) this.client.off(event, listener);
     if (this.#owned) this.client.disconnect();
   }
 
   async #timed<T>(command: (client: Redis) => Promise<T>): Promise<T> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      return await Promise.race([
-        command(this.client),
-        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('no answer in time')), COMMAND_TIMEOUT_MS))),
-      ]);
+      return await within(command(this.client), COMMAND_TIMEOUT_MS);
     } catch (error) {
-      this.#down((error as NodeJS.ErrnoException).code ?? (error as Error).message.slice(0, 60));
+      this.#down(reasonOf(error as Error));
       throw new RedisUnavailable('Redis did not answer');
-    } finally {
-      clearTimeout(timer);
     }
   }
 
   #firstConnection(): Promise<void> {
-    if (this.client.status !== 'wait') {
-      // A site's client, already connecting: wait for it, within the same bound.
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('no connection in time')), CONNECT_TIMEOUT_MS);
-        this.client.once('ready', () => (clearTimeout(timer), resolve()));
-      });
-    }
+    // A site's client may be connecting already: then its "ready" is awaited.
+    if (this.client.status !== 'wait') return new Promise((resolve) => this.client.once('ready', () => resolve()));
     return this.client.connect();
   }
 
   #up() {
-    if (this.#state === 'up' || this.#state === 'idle') return;
+    if (this.#state !== 'connecting' && this.#state !== 'down') return;
     const recovered = this.#state === 'down';
     this.#state = 'up';
     this.events.up(recovered);
   }
 
   #down(why: string) {
-    if (this.#state === 'down' || this.#state === 'idle') return;
+    if (this.#state !== 'connecting' && this.#state !== 'up') return;
     this.#state = 'down';
     this.events.down(why);
   }
+}
+
+/** `promise`, or a rejection after `ms`. */
+function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('no answer in time')), ms)));
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Why Redis failed, for the log: the error's code, or its first words ("READONLY You can't write…", "WRONGPASS…"),
+ * with anything shaped like URL credentials taken out.
+ */
+function reasonOf(error: (Error & { code?: string }) | undefined): string {
+  const text = error?.code ?? error?.message ?? 'unknown error';
+  return text.replace(/\/\/[^\s/@]*@/g, '//').slice(0, 80);
 }

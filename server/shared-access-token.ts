@@ -32,10 +32,10 @@ export function sharedAccessTokens(link: RedisLink, prefix: string, appSecret: s
     return stored ? sealed.open(stored) : undefined;
   }
 
-  /** Throws WaitingAfterFailure while the back-off after a failure runs. */
+  /** Throws WaitingAfterFailure while the back-off after a failure runs (one longer than any back-off is not ours). */
   async function backOff(): Promise<void> {
     const left = await link.run((client) => client.pttl(keys.retry));
-    if (left > 0) throw new WaitingAfterFailure(left);
+    if (left > 0 && left <= BACKOFF_MAX_MS) throw new WaitingAfterFailure(left);
   }
 
   async function fetchAsHolder(fetch: () => Promise<Held>): Promise<Held> {
@@ -81,7 +81,10 @@ export function sharedAccessTokens(link: RedisLink, prefix: string, appSecret: s
             await link.run((client) => client.eval(RELEASE, 1, keys.lock, owner)).catch(() => undefined);
           }
         }
-        if (Date.now() > deadline) throw new RedisUnavailable('the AccessToken lock outlived its expiry');
+        // A lock without expiry was never a holder's.
+        if (Date.now() > deadline || (await link.run((client) => client.pttl(keys.lock))) === -1) {
+          throw new RedisUnavailable('the AccessToken lock is not a holder\'s');
+        }
         await new Promise((resolve) => setTimeout(resolve, WAIT_STEP_MS));
       }
     },

@@ -50,13 +50,14 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     metrics.upstreamRequests.inc({ operation, status: String(outcome) });
     metrics.upstreamSeconds.observe({ operation }, seconds);
   };
-  const redis = config.redis === undefined ? undefined : new RedisLink(config.redis, redisEvents());
-  // Keys per tenant, so that services of different CEC tenants may share one Redis.
-  const prefix = `click-to-call:${createHash('sha256').update(`${config.baseUrl}\n${config.appKey}`).digest('hex').slice(0, 16)}:`;
+  // Keys per CEC tenant, so that tenants may share one Redis; the AccessToken's in one hash slot (Redis Cluster).
+  const tenant = createHash('sha256').update(`${config.baseUrl}\n${config.appKey}`).digest('hex').slice(0, 16);
+  const prefix = `click-to-call:${tenant}:`;
+  const redis = config.redis === undefined ? undefined : new RedisLink(config.redis, `${prefix}check`, redisEvents());
   const accessTokens = new AccessTokens(
     () => tokenByAkSk(config, observe),
     (error, retryInMs) => log.error(`${(error as Refusal).detail ?? (error as Error).message}; next tokenByAkSk in ${retryInMs / 1000} s`),
-    redis && sharedAccessTokens(redis, prefix, config.appSecret, config.upstreamTimeout),
+    redis && sharedAccessTokens(redis, `click-to-call:{${tenant}}:`, config.appSecret, config.upstreamTimeout),
   );
   if (config.exposeAccessToken) log.warn('exposeAccessToken is on: the AccessToken and app key reach browsers');
   const fullWarnedAt = { call: 0, poll: 0 };

@@ -154,17 +154,17 @@ describe('many instances on one Redis', () => {
     assert.ok(calls[1].at - lockedAt >= 3_800, `the lock was respected: renewed ${calls[1].at - lockedAt} ms after it was taken`);
   });
 
-  it('gets a token all the same when the lock is held past any expiry (a key planted without one)', async () => {
+  it('gets a token all the same when the lock is not a holder\'s (a key planted without expiry)', async () => {
     const redis = track(await startRedis());
     const upstream = await startUpstream();
     const client = new Redis(redis.url);
     const tenant = createHash('sha256').update(`${upstream.url}\n${credentials.appKey}`).digest('hex').slice(0, 16);
-    await client.set(`click-to-call:${tenant}:access-token:lock`, 'planted');
-    await client.set(`click-to-call:${tenant}:access-token`, 'not a sealed token');
+    await client.set(`click-to-call:{${tenant}}:access-token:lock`, 'planted');
+    await client.set(`click-to-call:{${tenant}}:access-token`, 'not a sealed token');
     client.disconnect();
     const [instance] = await startInstances(1, upstream, redis, { UPSTREAM_TIMEOUT: '1000' });
     const answer = await tokenRequest(instance, '203.0.113.14');
-    assert.equal(answer.status, 200, 'after the bound (lock 3 s + upstream 1 s + 1 s), the instance renews on its own');
+    assert.equal(answer.status, 200, 'the instance renews on its own');
     assert.equal(upstream.count(TOKEN_BY_AK_SK), 1);
     assert.equal(instance.child.exitCode, null);
   });
@@ -275,6 +275,39 @@ describe('many instances on one Redis', () => {
     for (const instance of instances) assert.equal(linesSaying(instance, 'Redis is unreachable').length, 1);
   });
 
+  it('counts a Redis that answers but refuses writes (a read-only replica after a failover) as down, and says so once', async () => {
+    const redis = track(await startRedis());
+    const upstream = await startUpstream();
+    const instances = await startInstances(2, upstream, redis, { RATE_LIMIT: '2', ADMIN_PORT: '0' });
+    assert.equal((await tokenRequest(instances[0], '203.0.113.95')).status, 200);
+    const client = new Redis(redis.url);
+    await client.replicaof('127.0.0.1', '1'); // a master that is never there: read-only from now on
+    try {
+      for (const instance of instances) await until(async () => (await health(instance)).redis === 'down', 'the refusal is noticed');
+      const alone = [];
+      for (let i = 0; i < 6; i++) alone.push((await tokenRequest(instances[i % 2], '203.0.113.96')).status);
+      assert.deepEqual(alone, [200, 200, 200, 200, 429, 429], 'each instance counts alone, as it says');
+      for (const instance of instances) {
+        const lines = linesSaying(instance, 'Redis is unreachable');
+        assert.equal(lines.length, 1);
+        assert.match(lines[0], /READONLY/);
+      }
+    } finally {
+      await client.replicaof('NO', 'ONE');
+      client.disconnect();
+    }
+    for (const instance of instances) await until(async () => (await health(instance)).http === 200, 'Redis is used again');
+  });
+
+  it('counts the /64s of one IPv6 /48 across every instance: past 64, the /48 is one visitor everywhere', async () => {
+    const redis = track(await startRedis());
+    const upstream = await startUpstream();
+    const instances = await startInstances(3, upstream, redis, { RATE_LIMIT: '1' });
+    const statuses = [];
+    for (let i = 0; i < 150; i++) statuses.push((await tokenRequest(instances[i % 3], `2001:db8:7:${i.toString(16)}::1`)).status);
+    assert.equal(statuses.filter((status) => status === 200).length, 64 + 1, 'the first 64 /64s, then the /48 once');
+  });
+
   it('starts without Redis, answering alone, and shares once Redis comes up', async () => {
     const port = await freePort();
     const upstream = await startUpstream();
@@ -287,6 +320,30 @@ describe('many instances on one Redis', () => {
     const shared = [];
     for (let i = 0; i < 3; i++) shared.push((await tokenRequest(instances[i % 2], '203.0.113.91')).status);
     assert.deepEqual(shared, [200, 200, 429]);
+  });
+});
+
+describe('the library with Redis', () => {
+  it('closes without calling it an outage, and leaves a client the site gave open, without its listeners', async () => {
+    const redis = track(await startRedis());
+    const upstream = await startUpstream();
+    const lines = [];
+    const options = { baseUrl: upstream.url, ...credentials, channelId: 'web-1', publicOrigin: PUBLIC_ORIGIN, logger: collectingLogger(lines) };
+    const owned = createTokenServer({ ...options, redis: redis.url });
+    const site = new Redis(redis.url);
+    const listeners = () => ['ready', 'error', 'close'].map((event) => site.listenerCount(event));
+    const before = listeners();
+    const given = createTokenServer({ ...options, redis: site });
+    for (const server of [owned, given]) {
+      await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+      assert.equal((await fetch(`http://127.0.0.1:${server.address().port}${MOUNT}/token`, post({}))).status, 200);
+      await new Promise((resolve) => server.close(resolve));
+    }
+    await sleep(100);
+    assert.deepEqual(listeners(), before);
+    assert.equal(await site.ping(), 'PONG', 'the site\'s client is still open');
+    site.disconnect();
+    assert.deepEqual(lines.filter((line) => line.includes('Redis')), []);
   });
 });
 
