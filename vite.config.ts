@@ -3,6 +3,7 @@ import { networkInterfaces } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { defaultMinifyOptions, minifyHTMLLiterals } from 'minify-html-literals';
 import { defineConfig, type Plugin, type ViteDevServer } from 'vite';
+import type { CallScript } from './mocks/handlers.ts';
 import type { TokenServiceHandler } from './server/token-service.ts';
 import { languages } from './src/strings.ts';
 
@@ -22,16 +23,29 @@ const tokenService: Plugin = {
     const real = Boolean(env.CEC_APP_KEY);
     if (!real) {
       const { setupServer } = await import('msw/node');
-      const { scenarios, simulatedCecUpstream, upstreamCredentials } = await import('./mocks/handlers.ts');
-      const cec = setupServer(...simulatedCecUpstream().handlers);
+      const { defaultGateway, scenarios, simulatedCecUpstream, upstreamCredentials } = await import('./mocks/handlers.ts');
+      const { attachSipRelay, SIP_RELAY_PATH } = await import('./mocks/sip-relay.js');
+      // "Call connected" names the SIP relay on this server's own port: the agent console (demo/agent.html) answers.
+      let gateway = defaultGateway;
+      let script: CallScript = {};
+      const cec = setupServer();
+      const play = () => cec.resetHandlers(...simulatedCecUpstream({ gateway, ...script }).handlers);
       cec.listen({ onUnhandledRequest: 'bypass' });
+      play();
+      server.httpServer?.once('listening', () => {
+        const { port } = server.httpServer!.address() as AddressInfo;
+        gateway = { ...defaultGateway, domain: 'relay.local', gwAddresses: [`ws://localhost:${port}${SIP_RELAY_PATH}`] };
+        play();
+        attachSipRelay(server.httpServer!);
+      });
       Object.assign(env, { CEC_DOMAIN: 'sim.cec.invalid', CEC_APP_KEY: upstreamCredentials.appKey, CEC_APP_SECRET: upstreamCredentials.appSecret, CEC_CHANNEL_ID: 'demo' });
       server.middlewares.use('/__demo/scenario', async (req, res) => {
         let body = '';
         for await (const chunk of req) body += chunk;
         const name = (JSON.parse(body || '{}') as { name?: keyof typeof scenarios }).name;
         if (!name || !scenarios[name]) return void res.writeHead(400).end();
-        cec.resetHandlers(...simulatedCecUpstream(scenarios[name].script).handlers);
+        script = scenarios[name].script;
+        play();
         res.writeHead(204).end();
       });
     }

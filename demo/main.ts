@@ -30,4 +30,14 @@ new MutationObserver(() => {
 }).observe(call, { attributeFilter: ['state'] });
 
 document.querySelector('#reset')!.addEventListener('click', () => call.reset());
+
+// The agent console beside the call, in a frame (it may also run in a window of its own, from the link).
+const stage = document.querySelector<HTMLDivElement>('#stage')!;
+document.querySelector<HTMLInputElement>('#show-agent')!.addEventListener('change', ({ target }) => {
+  stage.classList.toggle('with-agent', (target as HTMLInputElement).checked);
+  if (!(target as HTMLInputElement).checked) return stage.querySelector('iframe')?.remove();
+  const frame = Object.assign(document.createElement('iframe'), { src: '/demo/agent.html', title: 'Agent console' });
+  frame.allow = 'camera; microphone; autoplay';
+  stage.append(frame);
+});
 document.querySelector('#clear')!.addEventListener('click', () => log.replaceChildren());
