@@ -7,10 +7,12 @@ import { buildSync } from 'esbuild';
 import { visualRegressionPlugin } from '@web/test-runner-visual-regression/plugin';
 import { chromeArgs, chromePath } from './scripts/chrome-path.js';
 import { summaryReporter } from './scripts/summary-reporter.js';
+import { attachSipRelay } from './mocks/sip-relay.js';
 
 const mswWorker = createRequire(import.meta.url).resolve('msw/mockServiceWorker.js');
 
 let jssip;
+let sipRelay;
 const jssipModule = () =>
   (jssip ??= buildSync({
     stdin: { contents: "export { UA, WebSocketInterface } from 'jssip';", resolveDir: process.cwd() },
@@ -38,6 +40,14 @@ export default {
       name: 'jssip-as-module',
       resolveImport: ({ source }) => (source === 'jssip' ? '/__jssip.js' : undefined),
       serve: (context) => (context.path === '/__jssip.js' ? { body: jssipModule(), type: 'js' } : undefined),
+    },
+    {
+      // The stand-in for CEC's WebRTC gateway at /sip on this server: the in-call tests' agent console answers there.
+      name: 'sip-relay',
+      serverStart({ server }) {
+        if (server) sipRelay = attachSipRelay(server);
+      },
+      serverStop: () => sipRelay?.close(),
     },
     {
       // MSW's worker, served at the root so it controls the test pages, straight from the installed msw.
