@@ -102,14 +102,15 @@ export const styles = css`
     align-self: center;
     font-variant-numeric: tabular-nums;
   }
+  /* The preview sits inside the agent's picture: both bounded by the box, not the picture alone. */
   [part='videos'] {
     position: relative;
+    max-width: 24rem;
     margin-bottom: 0.5rem;
   }
   video {
     display: block;
     width: 100%;
-    max-width: 24rem;
     background: #000;
   }
   [part='local-video'] {
@@ -117,6 +118,8 @@ export const styles = css`
     inset-inline-end: 0.5rem;
     bottom: 0.5rem;
     width: 30%;
+    /* A mirror, as people expect to see themselves. */
+    transform: scaleX(-1);
   }
   svg {
     width: 1.25em;

@@ -9,6 +9,7 @@ const icons = {
   voice: phone,
   video: svg`<rect x="2" y="6" width="13" height="12" rx="2.5"/><path d="M16.5 10.5 22 7v10l-5.5-3.5z"/>`,
   hangUp: svg`<g transform="rotate(135 12 12)">${phone}</g>`,
+  mute: svg`<rect x="9" y="2.5" width="6" height="11.5" rx="3"/><path d="M5.5 11a6.5 6.5 0 0 0 13 0M12 17.5V21" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"/>`,
 };
 
 /** What the visitor's clicks ask of the element. */
@@ -55,7 +56,8 @@ export function renderCall(
   `;
   const toggle = (name: 'mute' | 'camera', pressed: boolean, kind: 'audio' | 'video') => html`
     <button type="button" part="button ${name}-button" aria-pressed=${pressed ? 'true' : 'false'} @click=${() => actions.setTrack(kind, !pressed)}>
-      ${text[name]}
+      <svg part="icon" viewBox="0 0 24 24" aria-hidden="true">${icons[name === 'mute' ? 'mute' : 'video']}</svg>
+      <span part="label" class="label">${text[name]}</span>
     </button>
   `;
   const seconds = active && session?.activeSince ? Math.floor((Date.now() - session.activeSince) / 1000) : 0;

@@ -4,7 +4,8 @@ import { visualDiff } from '@web/test-runner-visual-regression';
 import { http, HttpResponse } from 'msw';
 import type { ClickToCall } from '../src/click-to-call.element.js';
 import { cecPath, type CallScript } from '../mocks/handlers.js';
-import { TOKEN_ENDPOINT } from './helpers.js';
+import { button, TOKEN_ENDPOINT } from './helpers.js';
+import { openAgentConsole, relayScript } from './support/agent-console.js';
 import { engine, itExcept } from './support/engine.js';
 import { useScenario, worker } from './support/msw.js';
 
@@ -69,6 +70,59 @@ describe('<click-to-call> looks (screenshots and axe in every state)', () => {
       itExcept(['firefox', 'webkit'], 'the reference screenshots are drawn by Chromium', `${look.name}: ${state}`, () => shoot(look, state))?.timeout(15_000);
     }
   }
+});
+
+describe('<click-to-call> in a call (screenshots and axe in active, the agent console answering through the SIP relay)', () => {
+  let agentConsole: Awaited<ReturnType<typeof openAgentConsole>> | undefined;
+  afterEach(async () => {
+    // The next call needs the agent free again.
+    if (agentConsole) await waitUntil(() => agentConsole!.agent().state === 'waiting', 'the agent hangs up too', { timeout: 10_000 });
+  });
+  after(() => agentConsole?.close());
+
+  /** Both videos masked (the agent's black, the visitor's grey): their pictures move; their places and sizes are what the reference shows. */
+  const maskVideos = `click-to-call::part(remote-video) { filter: brightness(0); }
+    click-to-call::part(local-video) { filter: brightness(0) invert(0.6); }`;
+
+  async function shootActive(look: Look, media: 'voice' | 'video', toggle?: 'mute' | 'camera') {
+    useScenario(relayScript());
+    agentConsole ??= await openAgentConsole();
+    const { theme, variant, lang } = look.attributes;
+    const frame = await fixture<HTMLDivElement>(html`
+      <div style="display:inline-block; padding:12px; width:420px; font:16px 'DejaVu Sans', sans-serif; color:${look.background === '#ffffff' ? '#1d232b' : '#e8eaed'}; background:${look.background}">
+        <style>${maskVideos}</style>
+        <click-to-call token-endpoint=${TOKEN_ENDPOINT} poll-interval="10" theme=${theme ?? 'light'} variant=${variant ?? 'labelled'} lang=${lang ?? 'en'}></click-to-call>
+      </div>
+    `);
+    const el = frame.querySelector('click-to-call')!;
+    el.shadowRoot!.adoptedStyleSheets = [...el.shadowRoot!.adoptedStyleSheets, stillStyles];
+    if (lang) await waitUntil(() => !/call/i.test(el.shadowRoot!.querySelector('button')!.textContent!), 'translation');
+    button(el, media).click();
+    await waitUntil(() => el.state === 'active', 'active', { timeout: 10_000 });
+    if (media === 'video') {
+      const videos = [...el.shadowRoot!.querySelectorAll('video')];
+      await waitUntil(() => videos.every((video) => video.videoWidth > 0), 'both pictures', { timeout: 10_000 });
+    }
+    if (toggle) {
+      const pressed = el.shadowRoot!.querySelector<HTMLButtonElement>(`button[part~="${toggle}-button"]`)!;
+      pressed.click();
+      await waitUntil(() => pressed.getAttribute('aria-pressed') === 'true', 'pressed');
+    }
+    await el.updateComplete;
+    // Laid out and painted before the box is measured.
+    await new Promise((painted) => requestAnimationFrame(() => requestAnimationFrame(painted)));
+    await visualDiff(frame, `${look.name}-active-${media}${toggle ? `-${toggle === 'mute' ? 'muted' : 'camera-off'}` : ''}`);
+    await expect(el).to.be.accessible();
+    el.hangUp();
+  }
+
+  for (const look of looks) {
+    for (const media of ['voice', 'video'] as const) {
+      itExcept(['firefox', 'webkit'], 'the reference screenshots are drawn by Chromium', `${look.name}: active, ${media}`, () => shootActive(look, media))?.timeout(30_000);
+    }
+  }
+  itExcept(['firefox', 'webkit'], 'the reference screenshots are drawn by Chromium', 'light: active, video, muted', () => shootActive(looks[0], 'video', 'mute'))?.timeout(30_000);
+  itExcept(['firefox', 'webkit'], 'the reference screenshots are drawn by Chromium', 'light: active, video, camera off', () => shootActive(looks[0], 'video', 'camera'))?.timeout(30_000);
 });
 
 describe('<click-to-call theme="auto"> (axe in every state, with the OS in dark mode)', () => {
