@@ -22,7 +22,8 @@ export default {
         browser: 'firefox',
         executablePath: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr',
         headless: true,
-        extraPrefsFirefox: { 'media.navigator.streams.fake': true, 'media.navigator.permission.disabled': true },
+        // Fake devices, granted; media may play with sound, as after the visitor's click (tests click by script).
+        extraPrefsFirefox: { 'media.navigator.streams.fake': true, 'media.navigator.permission.disabled': true, 'media.autoplay.default': 0 },
       },
     }),
     engines.includes('webkit') &&

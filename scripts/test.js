@@ -55,7 +55,7 @@ function addTap({ code, output }) {
 }
 
 addTap(
-  await run(process.execPath, ['--test', '--test-reporter=tap', 'test/server/', 'test/node/', 'e2e/script-tag.e2e.test.js', 'e2e/csp.e2e.test.js', 'e2e/frameworks.e2e.test.js']),
+  await run(process.execPath, ['--test', '--test-reporter=tap', 'test/server/', 'test/node/', 'e2e/script-tag.e2e.test.js', 'e2e/csp.e2e.test.js', 'e2e/frameworks.e2e.test.js', 'e2e/demo.e2e.test.js']),
 );
 
 // The real-call test needs a loopback-only network namespace (root + unshare); elsewhere it skips itself.
