@@ -58,12 +58,13 @@ addTap(
   await run(process.execPath, ['--test', '--test-reporter=tap', 'test/server/', 'test/node/', 'e2e/script-tag.e2e.test.js', 'e2e/csp.e2e.test.js', 'e2e/frameworks.e2e.test.js', 'e2e/demo.e2e.test.js']),
 );
 
-// The real-call test needs a loopback-only network namespace (root + unshare); elsewhere it skips itself.
+// The real-call test needs a network namespace of its own (root + unshare, scripts/isolated-network.sh); elsewhere
+// it skips itself.
 const sipTest = ['--test', '--test-reporter=tap', 'e2e/sip/real-call.e2e.test.js'];
 const isolate = process.getuid?.() === 0 && spawnSync('unshare', ['-n', 'true']).status === 0;
 addTap(
   isolate
-    ? await run('unshare', ['-n', 'sh', '-c', `ip link set lo up && exec "${process.execPath}" ${sipTest.join(' ')}`])
+    ? await run('unshare', ['-n', 'sh', 'scripts/isolated-network.sh', process.execPath, ...sipTest])
     : await run(process.execPath, sipTest),
 );
 

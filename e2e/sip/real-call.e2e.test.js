@@ -1,6 +1,7 @@
 // A real WebRTC call through a real SIP server: the script-tag bundle in one headless Chromium page (the
-// visitor), a JsSIP agent registered as the access code in another, Debian's Kamailio between them, and a
-// simulated CEC over real HTTP, all on loopback inside a network namespace (../shared/reference/sip-e2e.md).
+// visitor; also Firefox ESR), a JsSIP agent registered as the access code in another, Debian's Kamailio between
+// them, and a simulated CEC over real HTTP, all inside a network namespace of their own (loopback, and a veth
+// pair for Firefox's ICE: scripts/isolated-network.sh).
 // scripts/test.js runs this file under `unshare -n`; elsewhere it skips itself and says why.
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,15 +13,18 @@ import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { buildSync } from 'esbuild';
 import { chromium } from 'playwright-core';
+import puppeteer from 'puppeteer-core';
 import { loadMocks, serveSimulatedSite } from '../../mocks/serve.js';
 import { chromeArgs, chromePath } from '../../scripts/chrome-path.js';
 
 const KAMAILIO = '/usr/sbin/kamailio';
-const isolated = Object.keys(networkInterfaces()).every((name) => name === 'lo');
+const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
+// Inside the namespace scripts/isolated-network.sh makes: loopback and its own veth pair, nothing else.
+const isolated = Object.keys(networkInterfaces()).every((name) => name === 'lo' || name.startsWith('ctc'));
 const skip = !existsSync(KAMAILIO)
   ? 'Kamailio is not installed (apt-get install kamailio kamailio-websocket-modules)'
   : !isolated
-    ? 'needs a loopback-only network namespace: run through `npm test` as root (it uses unshare -n)'
+    ? 'needs a network namespace of its own: run through `npm test` (or `npm run test:call`) as root (unshare -n)'
     : false;
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -261,6 +265,61 @@ describe('a real call through a SIP server', { skip }, () => {
     await visitor.waitForFunction(() => window.streams.every((s) => s.getTracks().every((t) => t.readyState === 'ended')));
     assert.equal(dropsAtCec(), 1, 'CEC was told');
     await context.close();
+  });
+
+  it('in Firefox ESR too: a video call with frames decoded both ways, ended by the visitor', { skip: !existsSync(FIREFOX) && `Firefox ESR is not installed (${FIREFOX})` }, async () => {
+    const firefox = await puppeteer.launch({
+      browser: 'firefox',
+      executablePath: FIREFOX,
+      headless: true,
+      extraPrefsFirefox: {
+        'media.navigator.streams.fake': true,
+        'media.navigator.permission.disabled': true,
+        'media.autoplay.default': 0,
+        // No mDNS here to resolve host addresses hidden behind .local names.
+        'media.peerconnection.ice.obfuscate_host_addresses': false,
+      },
+    });
+    const { context, agent } = await openPages();
+    try {
+      const visitor = await firefox.newPage();
+      await visitor.evaluateOnNewDocument(() => {
+        window.peers = [];
+        const Original = RTCPeerConnection;
+        window.RTCPeerConnection = class extends Original {
+          constructor(...args) {
+            super(...args);
+            window.peers.push(this);
+          }
+        };
+      });
+      await visitor.goto(`${origin}/visitor.html`);
+      await visitor.waitForFunction(() => document.querySelector('click-to-call')?.shadowRoot?.querySelector('button[part~="video-button"]'));
+      await visitor.evaluate(() => document.querySelector('click-to-call').shadowRoot.querySelector('button[part~="video-button"]').click());
+      const eventIn = (type) =>
+        visitor
+          .waitForFunction((t) => window.events.find((e) => e.type === t), { timeout: 15_000 }, type)
+          .then((h) => h.jsonValue())
+          .catch(async (error) => {
+            throw new Error(`${error.message}; events so far: ${JSON.stringify(await visitor.evaluate(() => window.events))}`);
+          });
+      const active = await eventIn('call-active');
+      const connected = await eventIn('call-connected');
+      console.log(`# Firefox: call-connected → call-active: ${Math.round(active.at - connected.at)} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const seen = await visitor.evaluate(`(${inboundStats})(peers.at(-1))`);
+      const shown = await agentStats(agent);
+      assert.ok(seen.videoFrames > 0 && seen.audioBytes > 0, `Firefox receives the agent: ${JSON.stringify(seen)}`);
+      assert.ok(shown.videoFrames > 0 && shown.audioBytes > 0, `the agent receives Firefox: ${JSON.stringify(shown)}`);
+      await visitor.evaluate(() => document.querySelector('click-to-call').hangUp());
+      const ended = await eventIn('call-ended');
+      assert.deepEqual(ended.detail, { media: 'video', by: 'local' });
+      await agent.waitForFunction(() => agent.ended === 1);
+      assert.equal(dropsAtCec(), 1, 'CEC was told');
+    } finally {
+      await firefox.close();
+      await context.close();
+    }
   });
 
   it('a denied microphone sends nothing to CEC', async () => {

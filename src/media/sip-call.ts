@@ -108,8 +108,10 @@ export function placeSipCall(options: SipCallOptions): SipCall {
     session.on('ended', () => finish(options.onEnded));
     session.on('failed', ({ cause, message }) => {
       clearTimeout(iceCap);
-      // JsSIP reports a transport failure while inviting as "Canceled"; only close() cancels, and it is silent.
-      fail(cause === 'Canceled' ? 'Connection Error' : cause, (message as { status_code?: number } | undefined)?.status_code);
+      // JsSIP cancels the INVITE itself on a transport failure or when ICE fails, and says "Canceled"; only
+      // close() cancels otherwise, and it is silent.
+      const why = session?.connection?.iceConnectionState === 'failed' ? 'ICE failed' : cause === 'Canceled' ? 'Connection Error' : cause;
+      fail(why, (message as { status_code?: number } | undefined)?.status_code);
     });
   });
   ua.start();
