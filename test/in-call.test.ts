@@ -53,6 +53,37 @@ describe('a call through the SIP relay to the agent console', () => {
     expect(el.state).to.equal('ended');
   });
 
+  inCall('fails with the SIP status when the agent declines, and drops the call at CEC', async () => {
+    useScenario(relayScript());
+    agentConsole = await openAgentConsole('');
+    const el = await fixture<ClickToCall>(html`<click-to-call token-endpoint=${TOKEN_ENDPOINT} poll-interval="50"></click-to-call>`);
+    button(el, 'voice').click();
+    await waitUntil(() => agentConsole!.agent().state === 'ringing', 'the console rings', { timeout: 10_000 });
+    const failed = oneEvent(el, 'call-failed');
+    agentConsole.click('decline');
+    expect((await failed).detail).to.include({ reason: 'media-failed', sipStatus: 603 });
+    await settled();
+    expect(requests(cecPath('dropClickToCall'))).to.have.length(1);
+  });
+
+  inCall('lets the agent answer by hand and mute: the agent\'s microphone track stops sending', async () => {
+    useScenario(relayScript());
+    agentConsole = await openAgentConsole('');
+    const el = await fixture<ClickToCall>(html`<click-to-call token-endpoint=${TOKEN_ENDPOINT} poll-interval="50"></click-to-call>`);
+    button(el, 'voice').click();
+    await waitUntil(() => agentConsole!.agent().state === 'ringing', 'the console rings', { timeout: 10_000 });
+    agentConsole.click('answer');
+    await oneEvent(el, 'call-active');
+    await waitUntil(() => agentConsole!.agent().state === 'talking', 'the agent has the call');
+    const sent = () => (agentConsole!.frame.contentDocument!.getElementById('self') as HTMLVideoElement).srcObject as MediaStream;
+    expect(sent().getAudioTracks()[0].enabled).to.equal(true);
+    agentConsole.click('mute');
+    expect(sent().getAudioTracks()[0].enabled).to.equal(false);
+    expect(agentConsole.frame.contentDocument!.getElementById('mute')!.getAttribute('aria-pressed')).to.equal('true');
+    el.hangUp();
+    await waitUntil(() => agentConsole!.agent().state === 'waiting', 'the agent\'s call ends');
+  });
+
   inCall('fails clearly when no agent console is open: 480 from the relay, the call dropped at CEC', async () => {
     useScenario(relayScript());
     const el = await fixture<ClickToCall>(html`<click-to-call token-endpoint=${TOKEN_ENDPOINT} poll-interval="50"></click-to-call>`);
