@@ -3,7 +3,6 @@ import { networkInterfaces } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { defaultMinifyOptions, minifyHTMLLiterals } from 'minify-html-literals';
 import { defineConfig, type Plugin, type ViteDevServer } from 'vite';
-import type { CallScript } from './mocks/handlers.ts';
 import type { TokenServiceHandler } from './server/token-service.ts';
 import { languages } from './src/strings.ts';
 
@@ -27,9 +26,11 @@ const tokenService: Plugin = {
       const { attachSipRelay, SIP_RELAY_PATH } = await import('./mocks/sip-relay.js');
       // "Call connected" names the SIP relay on this server's own port: the agent console (demo/agent.html) answers.
       let gateway = defaultGateway;
-      let script: CallScript = {};
+      let scenario: keyof typeof scenarios | undefined;
+      // One set of AccessTokens for every scenario: the token service's stays valid across a switch.
+      const accessTokens = new Set<string>();
       const cec = setupServer();
-      const play = () => cec.resetHandlers(...simulatedCecUpstream({ gateway, ...script }).handlers);
+      const play = () => cec.resetHandlers(...simulatedCecUpstream({ gateway, ...(scenario && scenarios[scenario].script) }, '*', accessTokens).handlers);
       cec.listen({ onUnhandledRequest: 'bypass' });
       play();
       server.httpServer?.once('listening', () => {
@@ -40,11 +41,13 @@ const tokenService: Plugin = {
       });
       Object.assign(env, { CEC_DOMAIN: 'sim.cec.invalid', CEC_APP_KEY: upstreamCredentials.appKey, CEC_APP_SECRET: upstreamCredentials.appSecret, CEC_CHANNEL_ID: 'demo' });
       server.middlewares.use('/__demo/scenario', async (req, res) => {
+        // GET: the scenario playing (the page shows it after a reload); POST {"name"}: play another.
+        if (req.method === 'GET') return void res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ name: scenario ?? null }));
         let body = '';
         for await (const chunk of req) body += chunk;
         const name = (JSON.parse(body || '{}') as { name?: keyof typeof scenarios }).name;
         if (!name || !scenarios[name]) return void res.writeHead(400).end();
-        script = scenarios[name].script;
+        scenario = name;
         play();
         res.writeHead(204).end();
       });

@@ -53,11 +53,13 @@ function syntheticMedia(): { stream: MediaStream; stop: () => void } {
   tone.connect(gain).connect(destination);
   tone.start();
   // Browsers start audio only after a gesture on the page: any click here lets the tone play.
-  document.addEventListener('pointerdown', () => void audio.resume(), { once: true });
+  const unmute = () => void audio.resume();
+  document.addEventListener('pointerdown', unmute, { once: true });
   const stream = new MediaStream([...canvas.captureStream(15).getVideoTracks(), ...destination.stream.getAudioTracks()]);
   return {
     stream,
     stop: () => {
+      document.removeEventListener('pointerdown', unmute);
       clearInterval(timer);
       stream.getTracks().forEach((track) => track.stop());
       void audio.close();

@@ -17,6 +17,10 @@ function write(kind: string, text: string): void {
 
 // The simulated CEC runs behind the token service in the dev server; this asks it to play another scenario.
 for (const [name, { label }] of Object.entries(scenarios)) select.add(new Option(label, name));
+// After a reload, show the scenario the dev server still plays.
+fetch('/__demo/scenario')
+  .then((answer) => (answer.ok ? answer.json() : {}))
+  .then(({ name }: { name?: string | null }) => name && (select.value = name), () => undefined);
 select.addEventListener('change', async () => {
   const answer = await fetch('/__demo/scenario', { method: 'POST', body: JSON.stringify({ name: select.value }) });
   write('scenario', answer.ok ? select.options[select.selectedIndex].text : 'not available: the demo runs on a real CEC');

@@ -105,6 +105,8 @@ export const tokens = new TokenRegistry();
 
 interface ActiveCall {
   readonly createdAt: number;
+  /** When its visitor last polled: CEC forgets a call nobody polls any more. */
+  polledAt: number;
   queuedSent?: boolean;
   connectedAt?: number;
   lateQueuedSent?: boolean;
@@ -124,6 +126,9 @@ function connectedEvent(script: CallScript, gateway: SimulatedGateway) {
   }[script.connectedContent ?? 'default'];
   return events('Call connected', content === undefined ? eventId : { ...eventId, content });
 }
+
+/** A call whose visitor stopped polling this long ago (a closed browser) no longer keeps the agent busy. */
+const ABANDONED_AFTER_MS = 30_000;
 
 /** One visitor's call as CEC follows it: what each click-to-dial operation answers, per the script. */
 function callSimulation(script: CallScript) {
@@ -187,8 +192,9 @@ function callSimulation(script: CallScript) {
         tokens.expireAll();
         return json(expiredTokenBody, { status: 401 });
       }
+      if (call && Date.now() - call.polledAt > ABANDONED_AFTER_MS) call = undefined;
       if (script.create === 'no-agents' || call) return json({ resultCode: '13', resultDesc: 'No agents available currently' });
-      call = { createdAt: Date.now() };
+      call = { createdAt: Date.now(), polledAt: Date.now() };
       // CEC created the call, but the gateway gave up waiting for it (cec-api.md §4: HTTP 403).
       if (script.create === 'request-timed-out') return json({ errorCode: 'APIGW.0308', exceptionInfo: 'click-to-dial request timed out' }, { status: 403 });
       // Huawei's documented success answer, with its "resultDesc:" typo key.
@@ -196,6 +202,7 @@ function callSimulation(script: CallScript) {
     },
     async events() {
       polls++;
+      if (call) call.polledAt = Date.now();
       if (script.flakyPolling && polls % 2 === 0) return HttpResponse.error();
       let event = nextEvent();
       if (!event && script.holdPollMs) {
@@ -274,10 +281,10 @@ export const upstreamCredentials = { appKey: 'sim-app-key', appSecret: 'sim-app-
 /**
  * CEC itself, as the token service sees it (cec-api.md §3–§5): tokenByAkSk for the app key and secret,
  * applyToken per visitor, and the click-to-dial operations, which want `x-app-key`, `Authorization: Bearer`
- * and the visitor's token. `stats` counts the calls; `expireAccessTokens()` ends every AccessToken.
+ * and the visitor's token. `stats` counts the calls; `expireAccessTokens()` ends every AccessToken. Pass the same
+ * `accessTokens` to keep them valid from one script to the next (the demo's scenario switch).
  */
-export function simulatedCecUpstream(script: CallScript = {}, origin = '*') {
-  const accessTokens = new Set<string>();
+export function simulatedCecUpstream(script: CallScript = {}, origin = '*', accessTokens = new Set<string>()) {
   const stats = { tokenByAkSk: 0, applyToken: 0 };
   const issue = visitorTokens(script);
   let serial = 0;

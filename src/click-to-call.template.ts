@@ -1,5 +1,6 @@
 import { html, nothing, svg, type TemplateResult } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
+import { live } from 'lit/directives/live.js';
 import type { CallView } from './call-view.js';
 import { isInCall, type CallMedia } from './state.js';
 import { announcements, rtlLanguages, type Language, type Strings } from './strings.js';
@@ -60,15 +61,17 @@ export function renderCall(
       <span part="label" class="label">${text[name]}</span>
     </button>
   `;
+  // live(): Lit sets an object property on every render, and a media element given its stream again reloads it
+  // (the picture went black once a second, with the timer).
   const seconds = active && session?.activeSince ? Math.floor((Date.now() - session.activeSince) / 1000) : 0;
   return html`
     <div part="base" lang=${language} dir=${ifDefined(rtlLanguages.includes(language) ? 'rtl' : undefined)}>
       ${session && activeMedia === 'video'
         ? html`<div part="videos">
-            <video part="remote-video" .srcObject=${session.remote ?? null} autoplay playsinline></video>
-            <video part="local-video" .srcObject=${session.local} autoplay playsinline muted></video>
+            <video part="remote-video" .srcObject=${live(session.remote ?? null)} autoplay playsinline></video>
+            <video part="local-video" .srcObject=${live(session.local)} autoplay playsinline muted></video>
           </div>`
-        : html`<audio .srcObject=${session?.remote ?? null} autoplay></audio>`}
+        : html`<audio .srcObject=${live(session?.remote ?? null)} autoplay></audio>`}
       <div part="buttons" aria-busy=${ifDefined(busy ? 'true' : undefined)}>
         ${isInCall(state)
           ? [

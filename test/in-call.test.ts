@@ -1,4 +1,4 @@
-import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { aTimeout, expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import type { ClickToCall } from '../src/click-to-call.element.js';
 import { cecPath } from '../mocks/handlers.js';
 import { button, liveText, TOKEN_ENDPOINT } from './helpers.js';
@@ -36,6 +36,11 @@ describe('a call through the SIP relay to the agent console', () => {
       throw new Error(`the picture does not play: ${video.currentTime} s from ${startedAt}, ${frames()} frames from ${firstFrames}, paused ${video.paused}`);
     });
     expect(agentConsole.agent().answered).to.equal(1);
+    // The timer re-renders the element every second: the picture must play on, not reload.
+    let reloads = 0;
+    video.addEventListener('emptied', () => reloads++);
+    await aTimeout(2500);
+    expect(reloads, 'the remote video reloaded').to.equal(0);
     el.hangUp();
     await waitUntil(() => agentConsole!.agent().ended === 1, 'the agent\'s call ends too');
   });
