@@ -2,7 +2,7 @@ import { LitElement, type PropertyValues } from 'lit';
 import { CallController } from './call-controller.js';
 import { Clock } from './clock.js';
 import { styles } from './click-to-call.styles.js';
-import { renderCall, type CallActions } from './click-to-call.template.js';
+import { attachStreams, renderCall, type CallActions } from './click-to-call.template.js';
 import type { CallEndedEvent, CallOutcomeEvent } from './events.js';
 import { Localize } from './localize.js';
 import { defaultButtons, defaults, readButtons, readIceServers, readSettings, warnInvalidNumbers } from './settings.js';
@@ -205,6 +205,7 @@ export class ClickToCall extends LitElement {
   protected override updated(): void {
     // The pressed button may have been replaced (call buttons ⇄ hang-up): keep keyboard focus in the element.
     if (this.#hadFocus && !this.shadowRoot!.activeElement) this.shadowRoot!.querySelector('button')?.focus();
+    attachStreams(this.shadowRoot!, this.#call.view.session);
   }
 
   /**

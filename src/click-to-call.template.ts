@@ -1,6 +1,5 @@
 import { html, nothing, svg, type TemplateResult } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
-import { live } from 'lit/directives/live.js';
 import type { CallView } from './call-view.js';
 import { isInCall, type CallMedia } from './state.js';
 import { announcements, rtlLanguages, type Language, type Strings } from './strings.js';
@@ -10,7 +9,7 @@ const icons = {
   voice: phone,
   video: svg`<rect x="2" y="6" width="13" height="12" rx="2.5"/><path d="M16.5 10.5 22 7v10l-5.5-3.5z"/>`,
   hangUp: svg`<g transform="rotate(135 12 12)">${phone}</g>`,
-  mute: svg`<rect x="9" y="2.5" width="6" height="11.5" rx="3"/><path d="M5.5 11a6.5 6.5 0 0 0 13 0M12 17.5V21" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"/>`,
+  mute: svg`<path d="M12 14a3 3 0 0 0 3-3V5a3 3 0 0 0-6 0v6a3 3 0 0 0 3 3zm5-3a5 5 0 0 1-10 0H5a7 7 0 0 0 6 6.9V21h2v-3.1a7 7 0 0 0 6-6.9z"/>`,
 };
 
 /** What the visitor's clicks ask of the element. */
@@ -25,7 +24,8 @@ export interface CallActions {
 
 /**
  * The element's shadow content for `view`, in `text` (`language`): the call buttons (`buttons`, none while a
- * custom trigger replaces them) or the in-call controls, the media, and the two live regions.
+ * custom trigger replaces them) or the in-call controls, the media elements (their streams: `attachStreams`), and
+ * the two live regions.
  */
 export function renderCall(
   view: CallView,
@@ -57,21 +57,19 @@ export function renderCall(
   `;
   const toggle = (name: 'mute' | 'camera', pressed: boolean, kind: 'audio' | 'video') => html`
     <button type="button" part="button ${name}-button" aria-pressed=${pressed ? 'true' : 'false'} @click=${() => actions.setTrack(kind, !pressed)}>
-      <svg part="icon" viewBox="0 0 24 24" aria-hidden="true">${icons[name === 'mute' ? 'mute' : 'video']}</svg>
+      <svg part="icon" viewBox="0 0 24 24" aria-hidden="true">${icons[name === 'mute' ? name : 'video']}</svg>
       <span part="label" class="label">${text[name]}</span>
     </button>
   `;
-  // live(): Lit sets an object property on every render, and a media element given its stream again reloads it
-  // (the picture went black once a second, with the timer).
   const seconds = active && session?.activeSince ? Math.floor((Date.now() - session.activeSince) / 1000) : 0;
   return html`
     <div part="base" lang=${language} dir=${ifDefined(rtlLanguages.includes(language) ? 'rtl' : undefined)}>
       ${session && activeMedia === 'video'
         ? html`<div part="videos">
-            <video part="remote-video" .srcObject=${live(session.remote ?? null)} autoplay playsinline></video>
-            <video part="local-video" .srcObject=${live(session.local)} autoplay playsinline muted></video>
+            <video part="remote-video" autoplay playsinline></video>
+            <video part="local-video" autoplay playsinline muted></video>
           </div>`
-        : html`<audio .srcObject=${live(session?.remote ?? null)} autoplay></audio>`}
+        : html`<audio autoplay></audio>`}
       <div part="buttons" aria-busy=${ifDefined(busy ? 'true' : undefined)}>
         ${isInCall(state)
           ? [
@@ -101,4 +99,15 @@ export function renderCall(
 function mediaOf(event: Event): CallMedia | undefined {
   const chosen = (event.target as Element).closest?.('[data-media]')?.getAttribute('data-media');
   return chosen === 'voice' || chosen === 'video' ? chosen : undefined;
+}
+
+/**
+ * Gives the rendered media elements their streams, each only when it changed: a media element given its stream
+ * again reloads, and Lit would set it on every render (the picture went black once a second, with the timer).
+ */
+export function attachStreams(root: ParentNode, session: CallView['session']): void {
+  for (const media of root.querySelectorAll<HTMLMediaElement>('video,audio')) {
+    const stream = (media.part.contains('local-video') ? session?.local : session?.remote) ?? null;
+    if (media.srcObject !== stream) media.srcObject = stream;
+  }
 }
