@@ -4,8 +4,9 @@ import { RedisUnavailable } from './redis-link.js';
 /** A refused AccessToken younger than this is not renewed: the refusal was about the visitor's own token. */
 export const RENEWAL_INTERVAL_MS = 30_000;
 /** After a failed tokenByAkSk, the next waits 1 s, then 2, 4… up to 30 s. */
-const BACKOFF_FIRST_MS = 1_000;
-const BACKOFF_MAX_MS = 30_000;
+export const BACKOFF_MAX_MS = 30_000;
+/** The wait after `failures` failed tokenByAkSk calls in a row. */
+export const backoffAfter = (failures: number): number => Math.min(1_000 * 2 ** (failures - 1), BACKOFF_MAX_MS);
 /** An AccessToken this close to its end is renewed first (a fifth of its lifetime, if shorter). */
 const EXPIRY_MARGIN_S = 60;
 
@@ -75,16 +76,11 @@ export class AccessTokens {
   async renewAfterRefusal(refused: string): Promise<string | undefined> {
     if (this.#pending) return this.#pending.catch(() => undefined);
     if (this.#current && this.#current.token !== refused) return this.#current.token;
-    try {
-      // Another instance's newer token first: CEC may refuse the older one once a new one exists.
-      const shared = await this.shared?.current();
-      if (shared && shared.token !== refused) return (this.#current = shared).token;
-      if (Date.now() - this.#lastAttemptAt < RENEWAL_INTERVAL_MS) return undefined;
-      if (this.shared && !(await this.shared.claimRenewal())) return undefined;
-    } catch (error) {
-      if (!(error instanceof RedisUnavailable)) throw error;
-      if (Date.now() - this.#lastAttemptAt < RENEWAL_INTERVAL_MS) return undefined;
-    }
+    // Another instance's newer token first: CEC may refuse the older one once a new one exists.
+    const shared = await this.shared?.current().catch(whenRedisDown(undefined));
+    if (shared && shared.token !== refused) return (this.#current = shared).token;
+    if (Date.now() - this.#lastAttemptAt < RENEWAL_INTERVAL_MS) return undefined;
+    if (this.shared && !(await this.shared.claimRenewal().catch(whenRedisDown(true)))) return undefined;
     return this.#load(refused).catch(() => undefined);
   }
 
@@ -100,13 +96,8 @@ export class AccessTokens {
         const margin = Math.min(EXPIRY_MARGIN_S, lifetime / 5);
         return { token, renewAt: now + (lifetime - margin) * 1000, expiresAt: now + lifetime * 1000 };
       });
-    const obtained = this.shared
-      ? this.shared.renew(stale, fetchHeld).catch((error: unknown) => {
-          // Redis went away: this instance renews on its own.
-          if (error instanceof RedisUnavailable) return fetchHeld();
-          throw error;
-        })
-      : fetchHeld();
+    // Redis going away midway: this instance renews on its own.
+    const obtained = this.shared ? this.shared.renew(stale, fetchHeld).catch(whenRedisDown(undefined)).then((held) => held ?? fetchHeld()) : fetchHeld();
     this.#pending = obtained
       .then(
         (held) => {
@@ -118,7 +109,7 @@ export class AccessTokens {
         (error: unknown) => {
           // Another instance's failure: its back-off is shared, and it was logged there.
           if (error instanceof WaitingAfterFailure) throw error;
-          const backoff = Math.min(BACKOFF_FIRST_MS * 2 ** this.#failures++, BACKOFF_MAX_MS);
+          const backoff = backoffAfter(++this.#failures);
           this.#retryAt = Date.now() + backoff;
           this.onFailure(error, backoff);
           throw error;
@@ -128,3 +119,11 @@ export class AccessTokens {
     return this.#pending;
   }
 }
+
+/** A rejection handler: `fallback` when Redis is unreachable (this instance decides alone), else the error again. */
+const whenRedisDown =
+  <T>(fallback: T) =>
+  (error: unknown): T => {
+    if (error instanceof RedisUnavailable) return fallback;
+    throw error;
+  };

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // `npx click-to-call-server`: the token service on node:http, configured by environment variables.
 import { createServer, type Server } from 'node:http';
-import { pino } from 'pino';
 import { collectDefaultMetrics } from 'prom-client';
+import { defaultLogger } from './log.js';
 import { createTokenServer } from './node-server.js';
 
 const env = process.env;
@@ -57,7 +57,7 @@ const adminHost = env.ADMIN_HOST || '127.0.0.1';
 if (adminPort !== undefined && (!Number.isInteger(adminPort) || adminPort < 0 || adminPort > 65535)) stop('ADMIN_PORT must be a port number from 0 to 65535');
 const level = env.LOG_LEVEL || 'info';
 if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(level)) stop('LOG_LEVEL must be one of error, warn, info, debug, silent');
-const logger = pino({ level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime });
+const logger = defaultLogger(level);
 const cliLog = logger.child({ name: 'click-to-call' });
 
 const trusted = trustProxy();

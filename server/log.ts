@@ -27,7 +27,7 @@ const REDACTED = [
 ];
 
 /** JSON lines on standard output, as the CLI writes them. */
-export const defaultLogger = (): Logger => pino({ base: undefined, timestamp: pino.stdTimeFunctions.isoTime });
+export const defaultLogger = (level = 'info'): Logger => pino({ level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime });
 
 /**
  * The service's log: JSON lines (pino) under `name: "click-to-call"`, with the fields above redacted.

@@ -160,11 +160,11 @@ function rangeOf(entry: string): { kind: 'ipv4' | 'ipv6'; bits: number } | undef
   return { kind: ip.kind(), bits };
 }
 
-/** A pino logger (anything with `child()` and the levels); `console` and the like are refused. */
+/** A pino logger (anything with `child()` and the levels); `console`, which has no `child()`, is refused. */
 function readLogger(logger: TokenServiceOptions['logger']): Logger {
   if (logger === undefined) return defaultLogger();
   const pinoLike = ['child', 'info', 'warn', 'error'].every((method) => typeof (logger as unknown as Record<string, unknown>)[method] === 'function');
-  if (!pinoLike || logger === (console as unknown)) fail('logger must be a pino logger, e.g. pino() from the pino package');
+  if (!pinoLike) fail('logger must be a pino logger, e.g. pino() from the pino package');
   return logger;
 }
 

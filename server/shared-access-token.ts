@@ -1,12 +1,9 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
-import { RENEWAL_INTERVAL_MS, WaitingAfterFailure, type Held, type SharedTokens } from './access-token.js';
+import { BACKOFF_MAX_MS, backoffAfter, RENEWAL_INTERVAL_MS, WaitingAfterFailure, type Held, type SharedTokens } from './access-token.js';
 import { RedisUnavailable, type RedisLink } from './redis-link.js';
 
 /** A waiting instance looks for the new token this often. */
 const WAIT_STEP_MS = 100;
-/** After failed tokenByAkSk calls in a row, every instance waits 1 s, then 2, 4… up to 30 s. */
-const BACKOFF_FIRST_MS = 1_000;
-const BACKOFF_MAX_MS = 30_000;
 
 const RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 
@@ -48,7 +45,8 @@ export function sharedAccessTokens(link: RedisLink, prefix: string, appSecret: s
         .run(async (client) => {
           const failures = await client.incr(keys.failures);
           await client.pexpire(keys.failures, 10 * 60_000);
-          await client.set(keys.retry, '1', 'PX', Math.min(BACKOFF_FIRST_MS * 2 ** (failures - 1), BACKOFF_MAX_MS));
+          // Failures in a row are counted across instances: every instance waits the same back-off.
+          await client.set(keys.retry, '1', 'PX', backoffAfter(failures));
         })
         .catch(() => undefined); // the failure is what the caller must hear of
       throw error;

@@ -222,6 +222,9 @@ describe('safety', () => {
     assert.throws(() => createTokenService({ ...valid, baseUrl: 'http://cec.example' }), /must be https/);
     assert.throws(() => createTokenService({ ...valid, rateLimit: -1 }), /rateLimit/);
     assert.throws(() => createTokenService({ ...valid, publicOrigin: undefined }), /set publicOrigin .* or allowedOrigins/);
+    assert.throws(() => createTokenService({ ...valid, logger: console }), /logger must be a pino logger/);
+    assert.throws(() => createTokenService({ ...valid, redis: 'http://user:secret@cache.example' }), (error) => /redis must be a URL/.test(error.message) && !error.message.includes('secret'));
+    assert.throws(() => createTokenService({ ...valid, redis: { get() {} } }), /redis must be a redis:\/\/ URL or an ioredis client/);
     const cli = spawnSync(process.execPath, ['dist/server/cli.js'], { env: { PATH: process.env.PATH }, encoding: 'utf8' });
     assert.equal(cli.status, 1);
     assert.equal(cli.stderr, 'click-to-call server: missing CEC_APP_KEY, CEC_APP_SECRET, CEC_CHANNEL_ID, CEC_DOMAIN\n');
