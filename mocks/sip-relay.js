@@ -21,9 +21,9 @@ function parseSip(text) {
     (headers[compact[name] ?? name] ??= []).push(line.slice(colon + 1).trim());
   }
   const request = /^([A-Z]+) (sips?:\S+) SIP\/2\.0$/.exec(startLine);
-  const response = /^SIP\/2\.0 (\d{3})/.test(startLine);
-  if (!request && !response) return undefined;
-  return { method: request?.[1], uri: request?.[2], headers, callId: headers['call-id']?.[0] };
+  const status = Number(/^SIP\/2\.0 (\d{3})/.exec(startLine)?.[1]);
+  if (!request && !status) return undefined;
+  return { method: request?.[1], uri: request?.[2], status, headers, callId: headers['call-id']?.[0] };
 }
 
 /** The user part of a SIP URI in a header or a request line: `1010` in `<sip:1010@gw.example>;tag=x`. */
@@ -41,11 +41,8 @@ function reply(request, raw, status, reason, extra = []) {
   return [`SIP/2.0 ${status} ${reason}`, ...copied, `To: ${toWithTag}`, ...extra, 'Content-Length: 0', '', ''].join('\r\n');
 }
 
-/**
- * Attaches the relay to `server` (a node:http server: Vite's or the test runner's). `log` (optional) hears of
- * each call placed. Returns `close()`.
- */
-export function attachSipRelay(server, { log } = {}) {
+/** Attaches the relay to `server` (a node:http server: Vite's or the test runner's). Returns `close()`. */
+export function attachSipRelay(server) {
   const wss = new WebSocketServer({ noServer: true, handleProtocols: (protocols) => (protocols.has('sip') ? 'sip' : false) });
   /** Access code → the agent console's socket. */
   const agents = new Map();
@@ -61,7 +58,8 @@ export function attachSipRelay(server, { log } = {}) {
       if (known) {
         const other = socket === known.visitor ? known.agent : known.visitor;
         if (other.readyState === other.OPEN) other.send(raw);
-        if (message.method === 'BYE' || (!message.method && /^SIP\/2\.0 [3-6]\d\d .*/.test(raw) && /INVITE/.test(message.headers.cseq?.[0] ?? ''))) {
+        const refused = message.status >= 300 && /INVITE/.test(message.headers.cseq?.[0] ?? '');
+        if (message.method === 'BYE' || refused) {
           // The call is over (or never started): later messages of it are answered by their peer or dropped.
           setTimeout(() => calls.delete(message.callId), 5000).unref?.();
         }
@@ -79,7 +77,6 @@ export function attachSipRelay(server, { log } = {}) {
         const agent = agents.get(userOf(message.uri));
         if (!agent || agent.readyState !== agent.OPEN) return socket.send(reply(message, raw, 480, 'Temporarily Unavailable'));
         calls.set(message.callId, { visitor: socket, agent });
-        log?.(`call to ${userOf(message.uri)} handed to its agent console`);
         return agent.send(raw);
       }
       if (message.method && message.method !== 'ACK') socket.send(reply(message, raw, 481, 'Call/Transaction Does Not Exist'));
