@@ -19,11 +19,17 @@ describe('a call through the SIP relay to the agent console', () => {
   let agentConsole: Awaited<ReturnType<typeof openAgentConsole>> | undefined;
   afterEach(() => agentConsole?.close());
 
-  inCall('reaches active on a click of the video button, and the remote-video part plays frames', async () => {
+  /** The agent console open (`query`: `auto-answer=1`, or '' to answer by hand), and a click on `media`'s button. */
+  async function callTheConsole(media: 'voice' | 'video', query?: string): Promise<ClickToCall> {
     useScenario(relayScript());
-    agentConsole = await openAgentConsole();
+    agentConsole = await openAgentConsole(query);
     const el = await fixture<ClickToCall>(html`<click-to-call token-endpoint=${TOKEN_ENDPOINT} poll-interval="50"></click-to-call>`);
-    button(el, 'video').click();
+    button(el, media).click();
+    return el;
+  }
+
+  inCall('reaches active on a click of the video button, and the remote-video part plays frames', async () => {
+    const el = await callTheConsole('video');
     await oneEvent(el, 'call-active');
     expect(el.state).to.equal('active');
     const video = remoteVideo(el);
@@ -35,7 +41,7 @@ describe('a call through the SIP relay to the agent console', () => {
     await waitUntil(() => (engine === 'firefox' ? !video.paused && video.currentTime > startedAt + 0.25 : frames() > firstFrames + 3), 'the picture plays', { timeout: 10_000 }).catch(() => {
       throw new Error(`the picture does not play: ${video.currentTime} s from ${startedAt}, ${frames()} frames from ${firstFrames}, paused ${video.paused}`);
     });
-    expect(agentConsole.agent().answered).to.equal(1);
+    expect(agentConsole!.agent().answered).to.equal(1);
     // The timer re-renders the element every second: the picture must play on, not reload.
     let reloads = 0;
     video.addEventListener('emptied', () => reloads++);
@@ -46,45 +52,36 @@ describe('a call through the SIP relay to the agent console', () => {
   });
 
   inCall('ends on the visitor\'s side when the agent hangs up', async () => {
-    useScenario(relayScript());
-    agentConsole = await openAgentConsole();
-    const el = await fixture<ClickToCall>(html`<click-to-call token-endpoint=${TOKEN_ENDPOINT} poll-interval="50"></click-to-call>`);
-    button(el, 'voice').click();
+    const el = await callTheConsole('voice');
     await oneEvent(el, 'call-active');
     await waitUntil(() => agentConsole!.agent().state === 'talking', 'the agent has the call');
     const ended = oneEvent(el, 'call-ended');
-    agentConsole.click('hang-up');
+    agentConsole!.click('hang-up');
     expect((await ended).detail.by).to.equal('remote');
     expect(el.state).to.equal('ended');
   });
 
   inCall('fails with the SIP status when the agent declines, and drops the call at CEC', async () => {
-    useScenario(relayScript());
-    agentConsole = await openAgentConsole('');
-    const el = await fixture<ClickToCall>(html`<click-to-call token-endpoint=${TOKEN_ENDPOINT} poll-interval="50"></click-to-call>`);
-    button(el, 'voice').click();
+    const el = await callTheConsole('voice', '');
     await waitUntil(() => agentConsole!.agent().state === 'ringing', 'the console rings', { timeout: 10_000 });
     const failed = oneEvent(el, 'call-failed');
-    agentConsole.click('decline');
+    agentConsole!.click('decline');
     expect((await failed).detail).to.include({ reason: 'media-failed', sipStatus: 603 });
     await settled();
     expect(requests(cecPath('dropClickToCall'))).to.have.length(1);
   });
 
   inCall('lets the agent answer by hand and mute: the agent\'s microphone track stops sending', async () => {
-    useScenario(relayScript());
-    agentConsole = await openAgentConsole('');
-    const el = await fixture<ClickToCall>(html`<click-to-call token-endpoint=${TOKEN_ENDPOINT} poll-interval="50"></click-to-call>`);
-    button(el, 'voice').click();
+    const el = await callTheConsole('voice', '');
     await waitUntil(() => agentConsole!.agent().state === 'ringing', 'the console rings', { timeout: 10_000 });
-    agentConsole.click('answer');
+    agentConsole!.click('answer');
     await oneEvent(el, 'call-active');
     await waitUntil(() => agentConsole!.agent().state === 'talking', 'the agent has the call');
     const sent = () => (agentConsole!.frame.contentDocument!.getElementById('self') as HTMLVideoElement).srcObject as MediaStream;
     expect(sent().getAudioTracks()[0].enabled).to.equal(true);
-    agentConsole.click('mute');
+    agentConsole!.click('mute');
     expect(sent().getAudioTracks()[0].enabled).to.equal(false);
-    expect(agentConsole.frame.contentDocument!.getElementById('mute')!.getAttribute('aria-pressed')).to.equal('true');
+    expect(agentConsole!.frame.contentDocument!.getElementById('mute')!.getAttribute('aria-pressed')).to.equal('true');
     el.hangUp();
     await waitUntil(() => agentConsole!.agent().state === 'waiting', 'the agent\'s call ends');
   });
@@ -98,5 +95,25 @@ describe('a call through the SIP relay to the agent console', () => {
     expect(liveText(el).alert).to.match(/could not reach the agent/i);
     await settled();
     expect(requests(cecPath('dropClickToCall'))).to.have.length(1);
+  });
+
+  inCall('says "ICE failed" when ICE fails before the agent answers (JsSIP cancels the INVITE itself)', async () => {
+    // A peer connection whose ICE fails as soon as its offer is set, as Firefox's does with no usable network.
+    const Original = RTCPeerConnection;
+    window.RTCPeerConnection = class extends Original {
+      override async setLocalDescription(description?: RTCLocalSessionDescriptionInit) {
+        await super.setLocalDescription(description);
+        Object.defineProperty(this, 'iceConnectionState', { value: 'failed' });
+        this.dispatchEvent(new Event('iceconnectionstatechange'));
+      }
+    };
+    try {
+      const el = await callTheConsole('voice');
+      const failed = await oneEvent(el, 'call-failed');
+      expect(failed.detail).to.include({ reason: 'media-failed', cause: 'ICE failed' });
+      expect(agentConsole!.agent().calls, 'no INVITE reached the agent').to.equal(0);
+    } finally {
+      window.RTCPeerConnection = Original;
+    }
   });
 });

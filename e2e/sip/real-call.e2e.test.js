@@ -72,6 +72,25 @@ const agentPage = `<!doctype html><html lang="en"><head><meta charset="utf-8"><t
   ua.start();
 </script></body></html>`;
 
+/** Run in the visitor's page before its scripts: keeps its peer connections and media streams for the test. */
+function recordPeersAndStreams() {
+  window.peers = [];
+  window.streams = [];
+  const Original = RTCPeerConnection;
+  window.RTCPeerConnection = class extends Original {
+    constructor(...args) {
+      super(...args);
+      window.peers.push(this);
+    }
+  };
+  const getUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+  navigator.mediaDevices.getUserMedia = async (constraints) => {
+    const stream = await getUserMedia(constraints);
+    window.streams.push(stream);
+    return stream;
+  };
+}
+
 /** inbound-rtp of a peer connection, by kind. */
 const inboundStats = async (pc) => {
   const found = {};
@@ -155,23 +174,7 @@ describe('a real call through a SIP server', { skip }, () => {
     await agent.goto(`${origin}/agent.html`);
     await agent.waitForFunction(() => window.agent.registered);
     const visitor = await context.newPage();
-    await visitor.addInitScript(() => {
-      window.peers = [];
-      window.streams = [];
-      const Original = RTCPeerConnection;
-      window.RTCPeerConnection = class extends Original {
-        constructor(...args) {
-          super(...args);
-          window.peers.push(this);
-        }
-      };
-      const getUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
-      navigator.mediaDevices.getUserMedia = async (constraints) => {
-        const stream = await getUserMedia(constraints);
-        window.streams.push(stream);
-        return stream;
-      };
-    });
+    await visitor.addInitScript(recordPeersAndStreams);
     await visitor.goto(`${origin}/visitor.html`);
     return { context, agent, visitor };
   }
@@ -283,16 +286,7 @@ describe('a real call through a SIP server', { skip }, () => {
     const { context, agent } = await openPages();
     try {
       const visitor = await firefox.newPage();
-      await visitor.evaluateOnNewDocument(() => {
-        window.peers = [];
-        const Original = RTCPeerConnection;
-        window.RTCPeerConnection = class extends Original {
-          constructor(...args) {
-            super(...args);
-            window.peers.push(this);
-          }
-        };
-      });
+      await visitor.evaluateOnNewDocument(recordPeersAndStreams);
       await visitor.goto(`${origin}/visitor.html`);
       await visitor.waitForFunction(() => document.querySelector('click-to-call')?.shadowRoot?.querySelector('button[part~="video-button"]'));
       await visitor.evaluate(() => document.querySelector('click-to-call').shadowRoot.querySelector('button[part~="video-button"]').click());

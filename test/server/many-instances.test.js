@@ -79,6 +79,22 @@ async function inProcess(count, upstream, redis) {
   return services;
 }
 
+/**
+ * Runs `test` as if 30 s had passed since the last tokenByAkSk: this process's clock moved on, and the renewal
+ * gate, which Redis expires in its own time, taken away.
+ */
+async function thirtySecondsOn(redis, test) {
+  const client = new Redis(redis.url);
+  const restore = advanceClock(31_000);
+  try {
+    await client.del(...(await client.keys('click-to-call:*:renewal-gate')));
+    await test();
+  } finally {
+    restore();
+    client.disconnect();
+  }
+}
+
 describe('many instances on one Redis', () => {
   it('makes exactly one tokenByAkSk for 100 concurrent /token requests spread over three instances', async () => {
     const redis = track(await startRedis());
@@ -186,19 +202,12 @@ describe('many instances on one Redis', () => {
         ),
       );
     // 30 s on: the AccessToken could be what CEC refuses, so one renewal is allowed, shared by all.
-    const client = new Redis(redis.url);
-    const restore = advanceClock(31_000);
-    try {
-      const [gate] = await client.keys('click-to-call:*:renewal-gate');
-      await client.del(gate);
+    await thirtySecondsOn(redis, async () => {
       assert.deepEqual(new Set(await forged(1)), new Set([401]));
       assert.equal(upstream.count(TOKEN_BY_AK_SK), 2);
       assert.deepEqual(new Set(await forged(2)), new Set([401]));
       assert.equal(upstream.count(TOKEN_BY_AK_SK), 2, 'no second renewal within 30 s, on any instance');
-    } finally {
-      restore();
-      client.disconnect();
-    }
+    });
   });
 
   it("moves to another instance's newer AccessToken when CEC refuses the older one (newest token only)", async () => {
@@ -209,19 +218,13 @@ describe('many instances on one Redis', () => {
     assert.equal(upstream.count(TOKEN_BY_AK_SK), 1, 'both hold the same AccessToken');
     // Later, the first instance renews after a refusal, and CEC honours only the newest AccessToken.
     upstream.expireAccessTokens();
-    const client = new Redis(redis.url);
-    const restore = advanceClock(31_000);
-    try {
-      await client.del(...(await client.keys('click-to-call:*:renewal-gate')));
+    await thirtySecondsOn(redis, async () => {
       assert.equal((await fetch(`${first}${MOUNT}/token`, post({}))).status, 200);
       assert.equal(upstream.count(TOKEN_BY_AK_SK), 2);
       const fromSecond = await fetch(`${second}${MOUNT}/token`, post({}));
       assert.equal(fromSecond.status, 200, 'the second instance retried with the first one\'s new AccessToken');
       assert.equal(upstream.count(TOKEN_BY_AK_SK), 2, 'without a tokenByAkSk of its own');
-    } finally {
-      restore();
-      client.disconnect();
-    }
+    });
   });
 
   it('keeps answering when Redis dies (per-instance limits, one log line), and shares again once it is back', async () => {
