@@ -110,6 +110,7 @@ const minifyTemplates: Plugin = {
  * - `iife`: the script-tag bundle, Lit inside, loading the call and media engines from sibling files;
  * - `call`: the first sibling, `click-to-call.call.js`, an ES module loaded at the visitor's first intent;
  * - `media`: the second, `click-to-call.media.js`, an ES module with JsSIP inside, loaded on call-connected;
+ * - `after-call`: the third, `click-to-call.after-call.js`, the message form and the survey (Lit lent by the core);
  * - `locales`: the script-tag bundle's other siblings, `locales/<language>.js`.
  */
 export default defineConfig(({ mode }) => {
@@ -117,6 +118,7 @@ export default defineConfig(({ mode }) => {
     iife: { entry: 'src/index.ts', name: 'ClickToCall', formats: ['iife' as const], fileName: () => 'click-to-call.iife.js' },
     call: { entry: 'src/call-engine.ts', formats: ['es' as const], fileName: () => 'click-to-call.call.js' },
     media: { entry: 'src/media/sip-call.ts', formats: ['es' as const], fileName: () => 'click-to-call.media.js' },
+    'after-call': { entry: 'src/after-call/after-call.ts', formats: ['es' as const], fileName: () => 'click-to-call.after-call.js' },
     locales: {
       entry: Object.fromEntries(languages.map((language) => [language, `src/locales/${language}.ts`])),
       formats: ['es' as const],

@@ -55,6 +55,23 @@ export interface CallScript {
   readonly newestTokenOnly?: boolean;
   /** Every answer is slowed by this much. */
   readonly slowMs?: number;
+  /**
+   * doLeaveMessage's answer: by default CEC's checks (`"2"` an empty field, `"3"` a callId over 24 characters or a
+   * message over 500, else `"0"`); a code forces that answer; `server-error` is an HTTP 500.
+   */
+  readonly leaveMessage?: '2' | '3' | '13' | 'server-error';
+  /**
+   * getsatisfactionsurveymode's answer: `web` (default: CEC's five levels, nested in `satisfactionSurvey` as the API
+   * reference shows), `web-flat` (surveyType and levels at the top, as the webadapter page shows), `web-three` (a
+   * tenant's own three levels), `no` (no survey), `13` (the query failed).
+   */
+  readonly surveyMode?: 'web' | 'web-flat' | 'web-three' | 'no' | '13';
+  /**
+   * saveSatisfaction's answer: by default CEC reads the fields nested in `satisfication` (the table's reading) and
+   * answers `"0"`, or `"13"` for a level it did not offer; `flat` reads them at the top (the example's reading);
+   * `return-code` answers the example's `{"returnCode":"0"}`; `13` forces a failure.
+   */
+  readonly saveSatisfaction?: 'flat' | 'return-code' | '13';
 }
 
 export const defaultGateway: SimulatedGateway = {
@@ -72,8 +89,10 @@ class TokenRegistry {
   readonly #valid = new Set<string>();
   #serial = 0;
 
-  issue(): string {
-    return this.trust(`sim-${++this.#serial}-${Math.random().toString(36).slice(2)}`);
+  /** In CEC's documented form (cec-api.md §4): URL-encoded Base64 of JSON with the tenant, channel and user. */
+  issue(userId = 'visitor'): string {
+    const claims = { tenantId: 'sim-tenant', channelId: 'sim-channel', userId, createTime: Date.now(), serial: ++this.#serial };
+    return this.trust(encodeURIComponent(btoa(JSON.stringify(claims))));
   }
 
   /** A token that came from elsewhere (a test's own token endpoint) is accepted too. */
@@ -222,12 +241,68 @@ function callSimulation(script: CallScript) {
 
 type Answer = (request: Request) => Promise<Response> | Response;
 
-/** The four click-to-dial operations, each behind `guard` (which answers instead when the caller is refused). */
+/** What the simulated CEC was sent by doLeaveMessage and saveSatisfaction, newest last: tests read it. */
+export const cecInbox: { messages: Record<string, unknown>[]; ratings: Record<string, unknown>[] } = { messages: [], ratings: [] };
+
+const defaultLevels = ['Very dissatisfied', 'Dissatisfied', 'Neutral', 'Satisfied', 'Very satisfied'].map((desc, index) => ({
+  satisfactionLevelKey: String(index + 1),
+  satisfactionLevelDesc: desc,
+}));
+const threeLevels = [
+  { satisfactionLevelKey: '1', satisfactionLevelDesc: 'Bad' },
+  { satisfactionLevelKey: '2', satisfactionLevelDesc: 'OK' },
+  { satisfactionLevelKey: '3', satisfactionLevelDesc: 'Great' },
+];
+
+/** CEC's leave-a-message and satisfaction-survey operations (cec-api.md §6, §9), as the script has them answer. */
+function afterCallSimulation(script: CallScript) {
+  const body = async (request: Request) => ((await request.json().catch(() => ({}))) ?? {}) as Record<string, unknown>;
+  const filled = (value: unknown) => typeof value === 'string' && value.trim() !== '';
+  const levels = script.surveyMode === 'web-three' ? threeLevels : defaultLevels;
+  return {
+    async leaveMessage(request: Request) {
+      const message = await body(request);
+      if (script.leaveMessage === 'server-error') return json({ errorCode: '500', exceptionInfo: 'internal error' }, { status: 500 });
+      const { callId, caller, leaveMessage, channel } = message;
+      const code =
+        script.leaveMessage ??
+        (![callId, caller, leaveMessage, channel].every(filled) ? '2' : String(callId).length > 24 || String(leaveMessage).length > 500 ? '3' : '0');
+      if (code === '0') cecInbox.messages.push(message);
+      const resultDesc = { '0': 'Save leaveMessage success!', '2': 'parameter is empty', '3': 'the leaveMessageParams is error.', '13': 'Save leaveMessage failed!' }[code];
+      return json({ resultCode: code, resultDesc });
+    },
+    surveyMode() {
+      if (script.surveyMode === '13') return json({ resultCode: '13', resultDesc: 'query satisfaction failed' });
+      const survey = { surveyType: script.surveyMode === 'no' ? 'NO' : 'WEB', satisfactionLevel: levels };
+      if (script.surveyMode === 'web-flat') return json({ resultCode: '0', resultDesc: 'query satisfaction success!', ...survey });
+      return json({ resultCode: '0', resultDesc: 'query satisfaction success!', satisfactionSurvey: survey });
+    },
+    async saveSatisfaction(request: Request) {
+      const sent = await body(request);
+      const rating = (script.saveSatisfaction === 'flat' ? sent : sent.satisfication) as Record<string, unknown> | undefined;
+      const offered = levels.some(({ satisfactionLevelKey }) => satisfactionLevelKey === rating?.evaluation);
+      if (script.saveSatisfaction === '13' || !offered || !filled(rating?.userId)) {
+        return json({ resultCode: '13', resultDesc: 'Save satisfaction failed' });
+      }
+      cecInbox.ratings.push(rating!);
+      return json(script.saveSatisfaction === 'return-code' ? { returnCode: '0' } : { resultCode: '0', resultDesc: 'Save satisfaction success!' });
+    },
+  };
+}
+
+/**
+ * The four click-to-dial operations and the three around a call, each behind `guard` (which answers instead when
+ * the caller is refused).
+ */
 function clickToDialHandlers(script: CallScript, guard: (request: Request) => Response | undefined, origin: string) {
   const simulation = callSimulation(script);
+  const afterCall = afterCallSimulation(script);
   const path = (operation: string) => `${origin}${cecPath(operation)}`;
   const guarded = (answer: Answer) => slowed(script, async ({ request }: { request: Request }) => guard(request) ?? answer(request));
   return [
+    http.post(`${origin}${API_BASE}/doLeaveMessage`, guarded(afterCall.leaveMessage)),
+    http.post(`${origin}${API_BASE}/getsatisfactionsurveymode`, guarded(afterCall.surveyMode)),
+    http.post(`${origin}${API_BASE}/saveSatisfaction`, guarded(afterCall.saveSatisfaction)),
     http.get(path('checkClickToCallSupport'), guarded(simulation.check)),
     http.post(path('createClickToCall'), async (info) =>
       script.create === 'network-down' ? HttpResponse.error() : guarded(simulation.create)(info),
@@ -251,7 +326,7 @@ function slowed<A extends unknown[]>(script: CallScript, answer: (...args: A) =>
 function visitorTokens(script: CallScript) {
   const newest = new Map<string, string>();
   return (visitor = 'visitor') => {
-    const token = tokens.issue();
+    const token = tokens.issue(visitor);
     if (script.newestTokenOnly) tokens.revoke(newest.get(visitor));
     newest.set(visitor, token);
     return token;
@@ -331,12 +406,12 @@ export interface Scenario {
 
 export const scenarios = {
   'agents-available': { label: 'Agents available', script: {} },
-  'no-agents': { label: 'No agents', script: { create: 'no-agents' } },
+  'no-agents': { label: 'No agents (leave a message)', script: { create: 'no-agents' } },
   slow: { label: 'Slow CEC (3 s)', script: { createDelayMs: 3000 } },
   'server-error': { label: 'Server error (HTTP 500)', script: { create: 'server-error' } },
   'token-expired-once': { label: 'Token expired once', script: { create: 'token-expired-once' } },
   'network-down': { label: 'CEC unreachable', script: { create: 'network-down' } },
-  'agent-hangs-up': { label: 'Agent hangs up after 5 s', script: { talkMs: 5000 } },
+  'agent-hangs-up': { label: 'Agent hangs up after 5 s (rate the call)', script: { talkMs: 5000 } },
   'queue-timeout': { label: 'Queue timeout', script: { afterQueue: 'queue-timeout', queueMs: 3000 } },
   'call-failed': { label: 'Call failed', script: { afterQueue: 'fail' } },
   'flaky-network': { label: 'Flapping network while polling', script: { flakyPolling: true } },
@@ -353,6 +428,9 @@ export const scenarios = {
   'create-timed-out': { label: 'createClickToCall: 403 request timed out', script: { create: 'request-timed-out' } },
   'queue-silence': { label: 'Queue that never ends', script: { afterQueue: 'silence' } },
   'slow-2s': { label: 'Every answer 2 s late', script: { slowMs: 2000 } },
+  'leave-message-fails': { label: 'No agents, and the message fails (13)', script: { create: 'no-agents', leaveMessage: '13' } },
+  'survey-three-levels': { label: 'Rate the call: the tenant\'s three levels', script: { talkMs: 5000, surveyMode: 'web-three' } },
+  'survey-off': { label: 'No survey (CEC says NO)', script: { talkMs: 5000, surveyMode: 'no' } },
 } satisfies Record<string, Scenario>;
 
 export type ScenarioName = keyof typeof scenarios;

@@ -13,6 +13,7 @@ import type { MediaSession } from './media/media-session.js';
 import type { CallSettings } from './settings.js';
 import { isInCall, transition, type CallMedia, type CallState, type UnavailableReason } from './state.js';
 import type { CallEvent, Gateway } from './transport/cec-answers.js';
+import type { CecClient } from './transport/cec-client.js';
 
 interface Call {
   readonly media: CallMedia;
@@ -123,6 +124,11 @@ export class CallController implements ReactiveController {
     const call = this.#call;
     if (!call || !isInCall(this.#status.state)) return Promise.resolve(null);
     return (call.hangingUp ??= this.#drop(call));
+  }
+
+  /** CEC's API with `settings`, once the engine is loaded: for the requests around a call (after-call/). */
+  cec(settings: CallSettings): Promise<CecClient> {
+    return this.#engine.ready().then((engine) => engine.client(settings));
   }
 
   /** Mutes or unmutes the microphone (`audio`), or turns the camera off and on (`video`), during a call. */

@@ -61,6 +61,12 @@ export class CallEngine {
     this.#cec.sendOnExit('dropClickToCall', {});
   }
 
+  /** CEC's API with `settings`, for the requests around a call (after-call/); throws `CallFailure('config')`. */
+  client(settings: CallSettings): CecClient {
+    this.#cec.use(settings);
+    return this.#cec;
+  }
+
   /** The support verdict is asked again at the next attempt. */
   forgetSupport(): void {
     this.#support.forget();

@@ -6,6 +6,9 @@ export const loadCallEngine = () => import('./call-engine.js');
 /** The media engine, loaded when an agent is connected. */
 export const loadMediaEngine = () => import('./media/sip-call.js');
 
+/** The leave-a-message form and the survey, loaded with the first call of an element that offers either. */
+export const loadAfterCall = () => import('./after-call/after-call.js');
+
 const texts: Record<Exclude<Language, 'en'>, () => Promise<{ default: Strings }>> = {
   zh: () => import('./locales/zh.js'),
   es: () => import('./locales/es.js'),

@@ -1,9 +1,12 @@
 import { LitElement, type PropertyValues } from 'lit';
+import type { MessageSentEvent } from './after-call/events.js';
+import type { AfterCallStrings } from './after-call/texts.js';
+import { AfterCallLoader } from './after-call-loader.js';
 import { CallController } from './call-controller.js';
 import { Clock } from './clock.js';
 import { styles } from './click-to-call.styles.js';
 import { attachStreams, renderCall, type CallActions } from './click-to-call.template.js';
-import type { CallEndedEvent, CallOutcomeEvent } from './events.js';
+import { CallErrorEvent, type CallEndedEvent, type CallOutcomeEvent } from './events.js';
 import { Localize } from './localize.js';
 import { defaultButtons, defaults, readButtons, readIceServers, readSettings, warnInvalidNumbers } from './settings.js';
 import type { CallMedia, CallState } from './state.js';
@@ -24,18 +27,26 @@ import type { TokenProvider } from './transport/token.js';
  * the visitor can call again; `reset()` goes back to `idle` from anywhere. A number setting that is not valid
  * falls back to its default, with a console warning.
  *
+ * Around the call (loaded on demand): with `leave-message`, a visitor no agent could take (`no-agents`, or
+ * `call-failed` `queue-timeout` / `failed`) is offered a form to leave a message (CEC's doLeaveMessage); with
+ * `survey`, a call the visitor talked in is followed by CEC's satisfaction survey when CEC's survey mode is `WEB`.
+ * Neither stops the visitor from calling again.
+ *
  * @summary Click-to-call buttons for Huawei Cloud CEC.
  * @tag click-to-call
  *
  * @event {CallRequestEvent} call-request - The visitor asked for a call; nothing has been sent yet. Cancelable: `preventDefault()` sends nothing (show a consent or business-hours dialog, then call `start()`). `detail`: `{media}`.
  * @event {CallStartedEvent} call-started - CEC accepted the call (resultCode "0"). `detail`: `{media, resultCode, resultDesc}`.
  * @event {NoAgentsEvent} no-agents - No agent is available (resultCode "13"). `detail`: `{media, resultCode, resultDesc}`.
- * @event {CallErrorEvent} call-error - The call could not be started, or (reason `drop-failed`) CEC could not drop it. `detail`: `{media, reason, message, status?, resultCode?, resultDesc?}`; `reason` is `permission-denied`, `no-device`, `device-busy`, `insecure-context`, `blocked-by-policy` (microphone/camera), `rejected`, `auth`, `http`, `protocol`, `network`, `timeout`, `token`, `config` or `drop-failed`.
+ * @event {CallErrorEvent} call-error - The call could not be started, or (reason `drop-failed`) CEC could not drop it, or (`message-failed`, `survey-failed`) CEC did not take the visitor's message or rating (what they typed stays). `detail`: `{media, reason, message, status?, resultCode?, resultDesc?}`; `reason` is `permission-denied`, `no-device`, `device-busy`, `insecure-context`, `blocked-by-policy` (microphone/camera), `rejected`, `auth`, `http`, `protocol`, `network`, `timeout`, `token`, `config`, `drop-failed`, `message-failed` or `survey-failed`.
  * @event {CallUnavailableEvent} call-unavailable - Calling cannot work here. `detail`: `{reason, message}`; `reason` is `not-supported`, `insecure-context`, `no-webrtc` or `in-another-tab` (the visitor's call in another tab or element; the element returns to `idle` by itself when it ends).
  * @event {CallQueuedEvent} call-queued - The call entered CEC's queue (once per entry). `detail`: `{media}`.
  * @event {CallConnectedEvent} call-connected - An agent took the call. `detail`: `{media, domain, gwAddresses, accessCode, clickToCallCaller}`: the gateway the media leg calls.
  * @event {CallActiveEvent} call-active - The SIP session is confirmed: the visitor and the agent are talking. `detail`: `{media}`.
  * @event {CallEndedEvent} call-ended - The call is over (once per call). `detail`: `{media, by}`; `by` is `local` or `remote`.
+ * @event {MessageRequestEvent} message-request - With `leave-message`: no agent could take the call, and the form is about to show. Cancelable: `preventDefault()` shows nothing (open the site's own contact form instead). `detail`: `{media, reason}`; `reason` is `no-agents`, `queue-timeout` or `failed`.
+ * @event {MessageSentEvent} message-sent - CEC saved the visitor's message (doLeaveMessage resultCode "0"). `detail`: `{media, caller}`.
+ * @event {SurveySentEvent} survey-sent - CEC saved the visitor's rating (saveSatisfaction resultCode "0"). `detail`: `{level, comment}`.
  * @event {CallFailedEvent} call-failed - The call started but could not go on. `detail`: `{media, reason, causeId?, causeDesc?, sipStatus?, cause?}`; `reason` is `queue-timeout`, `failed`, `lost` or `media-failed`.
  *
  * @slot voice - Content of the voice-call button, instead of its text.
@@ -60,6 +71,10 @@ import type { TokenProvider } from './transport/token.js';
  * @csspart label - The text inside a button.
  * @csspart status - The polite live region that announces every state.
  * @csspart alert - The assertive region that describes errors.
+ * @csspart message-form - The leave-a-message form (`leave-message`): contact, message with its character count, Send and Cancel.
+ * @csspart survey - The satisfaction survey (`survey`): CEC's levels, an optional comment, Send and No thanks.
+ * @csspart send-button - The Send button of the form or the survey.
+ * @csspart dismiss-button - The Cancel (form) or No thanks (survey) button.
  *
  * @cssproperty --ctc-accent - Button background. Default `#0b5cad` (dark theme `#9ccaff`).
  * @cssproperty --ctc-accent-disabled - Button background while disabled, busy or pressed. Default `#5f6b7a` (dark `#8b96a3`).
@@ -96,10 +111,17 @@ export class ClickToCall extends LitElement {
     theme: { reflect: true },
     variant: { reflect: true },
     debug: { type: Boolean },
+    offerMessage: { type: Boolean, attribute: 'leave-message' },
+    survey: { type: Boolean },
   };
 
   readonly #call = new CallController(this, (state) => this.#reflectState(state));
   readonly #localize = new Localize(this);
+  readonly #afterCall = new AfterCallLoader(this, {
+    cec: () => this.#call.cec(readSettings(this)),
+    language: () => this.#localize.language,
+    media: () => this.#call.view.media ?? this.#buttons[0],
+  });
 
   /** URL of the site's token endpoint. Required unless `tokenProvider` is set. */
   tokenEndpoint?: string | null;
@@ -150,8 +172,11 @@ export class ClickToCall extends LitElement {
   /** Any JSON-serialisable object forwarded to the token endpoint (visitor name, page…). */
   context?: unknown;
 
-  /** Texts instead of the built-in ones, by key (`strings.ts`: labels, states, reasons), e.g. `{voice: 'Call us'}`. */
-  strings?: Partial<Strings>;
+  /**
+   * Texts instead of the built-in ones, by key (`strings.ts`: labels, states, reasons; `after-call/texts.ts`: the
+   * form and the survey), e.g. `{voice: 'Call us'}`.
+   */
+  strings?: Partial<Strings & AfterCallStrings>;
 
   /**
    * `auto` (default): dark colours only where the page is dark (its `color-scheme` is `dark`, or `light dark` with
@@ -164,6 +189,15 @@ export class ClickToCall extends LitElement {
 
   /** Logs each step to the console (`console.debug`); tokens never appear in it. */
   debug = false;
+
+  /**
+   * The `leave-message` attribute: when no agent can take the call (`no-agents`, or `call-failed` `queue-timeout`
+   * or `failed`), offer a form to leave a message (after a cancelable `message-request`).
+   */
+  offerMessage = false;
+
+  /** After a call the visitor talked in, ask CEC's satisfaction survey when CEC's survey mode is `WEB`. */
+  survey = false;
 
   #buttons: readonly CallMedia[] = defaultButtons;
   /** Whether the host put a custom trigger in the `trigger` slot. */
@@ -241,6 +275,23 @@ export class ClickToCall extends LitElement {
     this.#call.setTrack('audio', false);
   }
 
+  /**
+   * Leaves the visitor's message for the contact centre (CEC's doLeaveMessage), for sites with their own form:
+   * `caller` is a phone number or an e-mail address, `message` at most 500 characters.
+   * @returns the `message-sent` event, or the `call-error` {reason: 'message-failed'} one (also fired) when CEC did
+   * not save it or the fields cannot be sent; `null` if the element left the page meanwhile.
+   */
+  async leaveMessage({ caller, message }: { caller: string; message: string }): Promise<MessageSentEvent | CallErrorEvent | null> {
+    try {
+      return await (await this.#afterCall.panel()).leaveMessage(String(caller ?? ''), String(message ?? ''));
+    } catch {
+      const media = this.#call.view.media ?? this.#buttons[0];
+      const event = new CallErrorEvent({ media, reason: 'message-failed', message: 'the message could not be sent: its code did not load' });
+      this.dispatchEvent(event);
+      return event;
+    }
+  }
+
   /** Goes back to `idle`: an attempt in flight is aborted and a call in progress dropped, with no event. */
   reset(): void {
     this.#call.reset();
@@ -269,6 +320,7 @@ export class ClickToCall extends LitElement {
   override render() {
     const { language } = this.#localize;
     const buttons = this.#customTrigger ? [] : this.#buttons;
-    return renderCall(this.#call.view, this.#localize.texts(this.strings), language, buttons, this.disabled, this.#actions);
+    const panel = this.#afterCall.render(this.strings);
+    return renderCall(this.#call.view, this.#localize.texts(this.strings), language, buttons, this.disabled, this.#actions, panel);
   }
 }

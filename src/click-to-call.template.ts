@@ -24,8 +24,8 @@ export interface CallActions {
 
 /**
  * The element's shadow content for `view`, in `text` (`language`): the call buttons (`buttons`, none while a
- * custom trigger replaces them) or the in-call controls, the media elements (their streams: `attachStreams`), and
- * the two live regions.
+ * custom trigger replaces them) or the in-call controls, the media elements (their streams: `attachStreams`), the
+ * two live regions, and the after-call `panel` (a message form or a survey, if open).
  */
 export function renderCall(
   view: CallView,
@@ -34,6 +34,7 @@ export function renderCall(
   buttons: readonly CallMedia[],
   disabled: boolean,
   actions: CallActions,
+  panel: unknown,
 ): TemplateResult {
   const { state, media: activeMedia, notice, hangingUp, session } = view;
   const { status, alert } = announcements(state, notice?.detail.reason, hangingUp);
@@ -91,6 +92,7 @@ export function renderCall(
       </div>
       <p part="status" role="status">${text[status]}</p>
       <p part="alert" class="alert" role="alert">${text[alert]}</p>
+      ${panel}
     </div>
   `;
 }

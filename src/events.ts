@@ -1,4 +1,5 @@
 import type { CallErrorReason, CallFailedReason, CallMedia, UnavailableReason } from './state.js';
+import type { MessageRequestEvent, MessageSentEvent, SurveySentEvent } from './after-call/events.js';
 import type { Gateway } from './transport/cec-answers.js';
 
 /** What `call-started` and `no-agents` carry: CEC's answer to createClickToCall. */
@@ -61,7 +62,7 @@ export interface CallUnavailableDetail {
 }
 
 /** Base of every event the element fires: bubbling, composed, with a frozen `detail`. */
-abstract class ClickToCallEvent<Detail> extends Event {
+export abstract class ClickToCallEvent<Detail> extends Event {
   readonly detail: Readonly<Detail>;
 
   constructor(type: string, detail: Detail, cancelable = false) {
@@ -95,7 +96,10 @@ export class NoAgentsEvent extends ClickToCallEvent<CallAnswerDetail> {
   }
 }
 
-/** The call could not be started (or, with reason `drop-failed`, CEC could not drop it); `detail.reason` says why. */
+/**
+ * The call could not be started (or, with reason `drop-failed`, CEC could not drop it; `message-failed` and
+ * `survey-failed`, CEC did not take the visitor's message or rating); `detail.reason` says why.
+ */
 export class CallErrorEvent extends ClickToCallEvent<CallErrorDetail> {
   constructor(detail: CallErrorDetail) {
     super('call-error', detail);
@@ -159,6 +163,9 @@ export interface ClickToCallEventMap {
   'call-active': CallActiveEvent;
   'call-ended': CallEndedEvent;
   'call-failed': CallFailedEvent;
+  'message-request': MessageRequestEvent;
+  'message-sent': MessageSentEvent;
+  'survey-sent': SurveySentEvent;
 }
 
 export type ClickToCallEventName = keyof ClickToCallEventMap;
@@ -178,6 +185,9 @@ export const eventNames = [
   'call-active',
   'call-ended',
   'call-failed',
+  'message-request',
+  'message-sent',
+  'survey-sent',
 ] as const satisfies readonly ClickToCallEventName[];
 
 declare global {

@@ -27,6 +27,8 @@ export type CallErrorReason =
   | 'token'
   | 'config'
   | 'drop-failed'
+  | 'message-failed'
+  | 'survey-failed'
   | MediaErrorReason;
 
 /** Why the microphone or camera could not be had: no CEC request is sent then. */

@@ -13,13 +13,21 @@ export interface CecConfig extends TokenSettings {
   readonly problem?: string;
 }
 
-export type CecOperation = 'checkClickToCallSupport' | 'createClickToCall' | 'getClickToCallEvents' | 'dropClickToCall';
+/** The four click-to-dial operations (under `v1/`), and the three around a call: a message, the survey and a rating. */
+export type CecOperation =
+  | 'checkClickToCallSupport'
+  | 'createClickToCall'
+  | 'getClickToCallEvents'
+  | 'dropClickToCall'
+  | 'doLeaveMessage'
+  | 'getsatisfactionsurveymode'
+  | 'saveSatisfaction';
 
 /** createClickToCall's `mediaAbility`: CEC's encoding of voice and video. */
 export const mediaAbility: Readonly<Record<CallMedia, '0' | '1'>> = { voice: '0', video: '1' };
 
 /**
- * CEC's four click-to-dial operations with the visitor's token: fetched and cached, sent as a header,
+ * CEC's operations with the visitor's token: fetched and cached, sent as a header,
  * replaced when CEC rotates it, and fetched anew (with one retry) when CEC answers 401/403.
  */
 export class CecClient {
@@ -50,7 +58,7 @@ export class CecClient {
    * `timeout` setting). A 401/403 fetches a new token and sends once more, except after a 403 that says the
    * request timed out (cec-api.md §4): CEC may have acted on it, so it is not sent twice.
    */
-  async send(operation: CecOperation, body: Record<string, string> | undefined, signal: AbortSignal, timeoutMs?: number): Promise<HttpAnswer> {
+  async send(operation: CecOperation, body: Record<string, unknown> | undefined, signal: AbortSignal, timeoutMs?: number): Promise<HttpAnswer> {
     const tokens = this.tokens!;
     let grant = await tokens.get(signal);
     let answer = await this.#exchange(grant, operation, body, signal, timeoutMs);
@@ -63,7 +71,7 @@ export class CecClient {
   }
 
   /** A last POST that outlives the page (`keepalive`), with the token already at hand; errors are ignored. */
-  sendOnExit(operation: CecOperation, body: Record<string, string>): void {
+  sendOnExit(operation: CecOperation, body: Record<string, unknown>): void {
     const grant = this.tokens?.peek();
     if (!grant) return;
     try {
@@ -77,7 +85,7 @@ export class CecClient {
   async #exchange(
     grant: TokenGrant,
     operation: CecOperation,
-    body: Record<string, string> | undefined,
+    body: Record<string, unknown> | undefined,
     signal: AbortSignal,
     timeoutMs = this.#config.timeoutMs,
   ): Promise<HttpAnswer> {
@@ -89,7 +97,7 @@ export class CecClient {
     return answer;
   }
 
-  #request(grant: TokenGrant, operation: CecOperation, body: Record<string, string> | undefined) {
+  #request(grant: TokenGrant, operation: CecOperation, body: Record<string, unknown> | undefined) {
     const { apiBase, channel } = this.#config;
     const url = cecUrl(apiBase, operation);
     const headers = cecHeaders(grant);
@@ -100,9 +108,9 @@ export class CecClient {
   }
 }
 
-/** Absolute URL of `{apiBase}/v1/{operation}` (settings.ts has checked `apiBase`). */
+/** Absolute URL of `{apiBase}/v1/{operation}`, or `{apiBase}/{operation}` for those CEC serves without `v1/`. */
 function cecUrl(apiBase: string, operation: CecOperation): string {
-  return new URL(`${apiBase.replace(/\/+$/, '')}/v1/${operation}`, document.baseURI).href;
+  return new URL(`${apiBase.replace(/\/+$/, '')}/${operation.includes('ClickToCall') ? 'v1/' : ''}${operation}`, document.baseURI).href;
 }
 
 /** The headers CEC wants: the visitor's token always, gateway credentials only when the site supplied them. */

@@ -1,0 +1,103 @@
+import type { html as litHtml, nothing as litNothing, TemplateResult } from 'lit';
+import { COMMENT_MAX, MESSAGE_MAX } from '../transport/after-call-requests.js';
+import type { AfterCall, Field } from './after-call.js';
+import type { AfterCallStrings } from './texts.js';
+
+/**
+ * The leave-a-message form (part `message-form`) or the survey (part `survey`) of `panel`, in `text`. `html`
+ * and `nothing` are the element's own Lit, lent by the core bundle. Each field's problem is tied to it by
+ * `aria-describedby`; the panel's status line announces sending and thanks; Escape closes it.
+ */
+export function renderPanel(html: typeof litHtml, nothing: typeof litNothing, panel: AfterCall, text: AfterCallStrings): TemplateResult {
+  const { kind, phase, values, problems } = panel;
+  const sending = phase === 'sending';
+  const problem = (field: Field) =>
+    problems[field] ? html`<p id="${field}-problem" class="problem">${text[problems[field]!]}</p>` : nothing;
+  const describedBy = (field: Field, ...others: string[]) => [...others, problems[field] ? `${field}-problem` : ''].join(' ').trim() || nothing;
+  const count = (field: 'message' | 'comment', max: number) =>
+    html`<p id="${field}-count" class="count">${text.count.replace('{count}', String(values[field].length)).replace('{max}', String(max))}</p>`;
+  const onInput = (field: Field) => (event: Event) => panel.input(field, (event.target as HTMLInputElement).value);
+  const actions = html`
+    <div class="actions">
+      <button type="submit" part="button send-button" aria-busy=${sending ? 'true' : nothing}>${sending ? text.sending : text.send}</button>
+      <button type="button" part="button dismiss-button" @click=${() => panel.dismiss()}>${kind === 'message' ? text.cancel : text.skip}</button>
+    </div>
+  `;
+  const failed = phase === 'failed' ? html`<p class="alert" role="alert">${kind === 'message' ? text.messageFailed : text.surveyFailed}</p>` : nothing;
+  const form =
+    kind === 'message'
+      ? html`
+          <form novalidate aria-labelledby="panel-title" aria-describedby="panel-intro" @submit=${submit(panel)}>
+            <p id="panel-title" class="title">${text.messageTitle}</p>
+            <p id="panel-intro">${text.messageIntro}</p>
+            <label for="caller">${text.caller}</label>
+            <input
+              id="caller"
+              name="caller"
+              type="text"
+              autocomplete="on"
+              maxlength="128"
+              required
+              aria-invalid=${problems.caller ? 'true' : 'false'}
+              aria-describedby=${describedBy('caller')}
+              .value=${values.caller}
+              @input=${onInput('caller')}
+            />
+            ${problem('caller')}
+            <label for="message">${text.message}</label>
+            <textarea
+              id="message"
+              name="message"
+              rows="4"
+              maxlength=${MESSAGE_MAX}
+              required
+              aria-invalid=${problems.message ? 'true' : 'false'}
+              aria-describedby=${describedBy('message', 'message-count')}
+              .value=${values.message}
+              @input=${onInput('message')}
+            ></textarea>
+            ${count('message', MESSAGE_MAX)} ${problem('message')} ${failed} ${actions}
+          </form>
+        `
+      : html`
+          <form novalidate aria-labelledby="panel-title" @submit=${submit(panel)}>
+            <fieldset aria-describedby=${describedBy('level')}>
+              <legend id="panel-title" class="title">${text.surveyTitle}</legend>
+              <div class="levels">
+                ${panel.levels.map(
+                  ({ key, description }) => html`
+                    <label class="level">
+                      <input type="radio" name="level" value=${key} .checked=${values.level === key} @change=${onInput('level')} />
+                      <span>${description || text[`level${key}` as keyof AfterCallStrings] || key}</span>
+                    </label>
+                  `,
+                )}
+              </div>
+            </fieldset>
+            ${problem('level')}
+            <label for="comment">${text.comment}</label>
+            <textarea
+              id="comment"
+              name="comment"
+              rows="2"
+              maxlength=${COMMENT_MAX}
+              aria-describedby="comment-count"
+              .value=${values.comment}
+              @input=${onInput('comment')}
+            ></textarea>
+            ${count('comment', COMMENT_MAX)} ${failed} ${actions}
+          </form>
+        `;
+  const note = phase === 'sent' ? (kind === 'message' ? text.messageSent : text.surveySent) : sending ? text.sending : '';
+  return html`
+    <div part=${kind === 'message' ? 'message-form' : 'survey'} class="panel" @keydown=${(event: KeyboardEvent) => event.key === 'Escape' && panel.dismiss()}>
+      ${phase === 'sent' ? nothing : form}
+      <p class="note" role="status">${note}</p>
+    </div>
+  `;
+}
+
+const submit = (panel: AfterCall) => (event: Event) => {
+  event.preventDefault();
+  void panel.submit();
+};
