@@ -7,7 +7,10 @@ import { defaultLogger } from './log.js';
 
 /** Who the visitor is, for applyToken. */
 export interface Visitor {
-  /** 1–32 characters, stable for one visitor. */
+  /**
+   * 1–32 characters, stable for one visitor. At most 24 to leave messages and rate calls: CEC's
+   * doLeaveMessage callId and saveSatisfaction userId take 1–24 (a longer one gets 400 there).
+   */
   readonly userId: string;
   readonly userName?: string;
   /** `en`, `zh`, `en_US`…; default from the request's Accept-Language, else `en`. */
@@ -30,9 +33,9 @@ export interface TokenServiceOptions {
   readonly publicOrigin?: string;
   /** Other origins allowed to call cross-origin (CORS). */
   readonly allowedOrigins?: readonly string[];
-  /** Requests per minute per visitor for `/token` and `createClickToCall`. Default 20. */
+  /** Requests per minute per visitor for `/token`, `createClickToCall`, `doLeaveMessage` and `saveSatisfaction`. Default 20. */
   readonly rateLimit?: number;
-  /** Requests per minute per visitor for everything else (polling, support check, drop). Default 300. */
+  /** Requests per minute per visitor for everything else (polling, support check, drop, survey mode). Default 300. */
   readonly rateLimitPoll?: number;
   /**
    * Whose `X-Forwarded-For` tells the visitor's address: `false` (default: the connection's address), a hop

@@ -7,7 +7,10 @@ import { Refusal } from './http.js';
 import type { Config } from './options.js';
 import { COMMAND_TIMEOUT_MS, type RedisLink } from './redis-link.js';
 
-/** `call`: `/token` and createClickToCall, at `rateLimit`; `poll`: everything else, at `rateLimitPoll`. */
+/**
+ * `call`: `/token`, createClickToCall, doLeaveMessage and saveSatisfaction, at `rateLimit`; `poll`: everything
+ * else, at `rateLimitPoll`.
+ */
 export type Bucket = 'call' | 'poll';
 
 /** Every count lives one window. */

@@ -3,15 +3,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
 import { AccessTokens } from './access-token.js';
 import { adminHandler, type Health } from './admin.js';
+import * as bodies from './cec-bodies.js';
 import { declaresBody, readJson, Refusal, refusalAnswer, writeAnswer, type Answer } from './http.js';
 import { serviceLog } from './log.js';
 import { serviceMetrics, type RefusalReason, type UpstreamObserver } from './metrics.js';
-import { readOptions, type TokenServiceOptions } from './options.js';
-import { visitorLimits } from './rate-limit.js';
+import { readOptions, type TokenServiceOptions, type Visitor } from './options.js';
+import { visitorLimits, type Bucket } from './rate-limit.js';
 import { RedisLink } from './redis-link.js';
 import { sharedAccessTokens } from './shared-access-token.js';
 import { headerSafe, requestCec, tokenByAkSk, UpstreamFailure, type UpstreamAnswer } from './upstream.js';
-import { anonymousVisitors, cookieKeyFrom } from './visitor-cookie.js';
+import { anonymousVisitors, cookieKeyFrom, shortAnonymousId } from './visitor-cookie.js';
 
 export type TokenServiceHandler = (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void) => void;
 
@@ -27,19 +28,35 @@ export interface TokenService extends TokenServiceHandler {
   close(): Promise<void>;
 }
 
-/** The four click-to-dial operations and their methods: all the proxy forwards. */
-const operations = new Map<string, 'GET' | 'POST'>([
-  ['checkClickToCallSupport', 'GET'],
-  ['createClickToCall', 'POST'],
-  ['getClickToCallEvents', 'GET'],
-  ['dropClickToCall', 'POST'],
+/**
+ * A forwarded operation: its method, its rate limit, and for a POST what it may send CEC and whether it is sent
+ * again after CEC refused the AccessToken (not when CEC may already have acted on it).
+ */
+type Operation = { method: 'GET'; bucket: Bucket } | { method: 'POST'; bucket: Bucket; body: bodies.BodyRule; resend: boolean };
+
+/**
+ * The seven CEC operations, all the proxy forwards, by their path under the mount — which is also their path
+ * under CEC's `/apiaccess/ccmessaging/`: the four click-to-dial ones under `v1/`, the three around a call without it.
+ */
+const operations = new Map<string, Operation>([
+  ['v1/checkClickToCallSupport', { method: 'GET', bucket: 'poll' }],
+  ['v1/createClickToCall', { method: 'POST', bucket: 'call', body: bodies.createClickToCall, resend: false }],
+  ['v1/getClickToCallEvents', { method: 'GET', bucket: 'poll' }],
+  ['v1/dropClickToCall', { method: 'POST', bucket: 'poll', body: bodies.dropClickToCall, resend: true }],
+  ['getsatisfactionsurveymode', { method: 'POST', bucket: 'poll', body: bodies.getSatisfactionSurveyMode, resend: true }],
+  // A message or a rating can be spam, and CEC may have saved it before refusing.
+  ['doLeaveMessage', { method: 'POST', bucket: 'call', body: bodies.doLeaveMessage, resend: false }],
+  ['saveSatisfaction', { method: 'POST', bucket: 'call', body: bodies.saveSatisfaction, resend: false }],
 ]);
+/** `<mount>/token`: a visitor's token, at the costly limit. */
+const tokenRoute = { method: 'POST', bucket: 'call' } as const;
 
 /**
  * The server half of `<click-to-call>`: `POST <mount>/token` turns the app key and secret into a visitor's
- * short-lived token (tokenByAkSk → applyToken), and `<mount>/v1/<operation>` forwards CEC's four
- * click-to-dial operations with the gateway credentials added server-side. A standard `(req, res, next?)`
- * handler for `node:http`, Express, Connect and Vite's dev server; no request makes it throw.
+ * short-lived token (tokenByAkSk → applyToken), and `<mount>/v1/<operation>` (the four click-to-dial
+ * operations) and `<mount>/<operation>` (doLeaveMessage, getsatisfactionsurveymode, saveSatisfaction) forward
+ * CEC's operations with the gateway credentials added server-side. A standard `(req, res, next?)` handler for
+ * `node:http`, Express, Connect and Vite's dev server; no request makes it throw.
  */
 export function createTokenService(options: TokenServiceOptions): TokenService {
   const config = readOptions(options);
@@ -99,8 +116,9 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
 
   /**
    * An upstream call with the gateway credentials; a refusal renews the AccessToken when it may be the cause,
-   * and sends again, except createClickToCall (`resend: false`): CEC may have created the call before refusing
-   * (its 403 "request timed out"), and the browser, which retries once, is the one layer that decides.
+   * and sends again, except with `resend: false` (createClickToCall, doLeaveMessage, saveSatisfaction): CEC may
+   * have acted before refusing (createClickToCall's 403 "request timed out"), and the browser, which retries
+   * once, is the one layer that decides.
    */
   async function withGateway(path: string, init: RequestInit & { headers: Record<string, string> }, resend = true): Promise<UpstreamAnswer> {
     const send = (accessToken: string) =>
@@ -112,12 +130,31 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     return renewed && resend ? send(renewed) : answer;
   }
 
-  async function issueToken(req: IncomingMessage, res: ServerResponse): Promise<Answer> {
-    await readJson(req, config.maxBodyBytes, config.bodyTimeout);
+  async function visitorOf(req: IncomingMessage, res: ServerResponse): Promise<Visitor> {
     const visitor = await identify(req, res);
     if (typeof visitor?.userId !== 'string' || !/^.{1,32}$/u.test(visitor.userId)) {
       throw new Error('identify() must return a userId of 1–32 characters');
     }
+    return visitor;
+  }
+
+  /**
+   * The visitor's id where CEC takes 1–24 characters: doLeaveMessage's callId ("User ID") and saveSatisfaction's
+   * userId. It is the id applyToken got, from identify(), never one the browser sends.
+   */
+  async function shortVisitorId(req: IncomingMessage, res: ServerResponse): Promise<string> {
+    const { userId } = await visitorOf(req, res);
+    // The anonymous cookie may hold a 32-character id from before ids had 24 (see visitor-cookie.ts).
+    const id = config.identify ? userId : shortAnonymousId(userId);
+    const length = [...id].length;
+    if (length <= 24) return id;
+    const detail = `identify() must give userIds of at most 24 characters to leave messages and rate calls (CEC's callId/userId); this one has ${length}`;
+    throw new Refusal(400, 'bad-request', 'this visitor cannot leave messages or rate calls', {}, detail);
+  }
+
+  async function issueToken(req: IncomingMessage, res: ServerResponse): Promise<Answer> {
+    await readJson(req, config.maxBodyBytes, config.bodyTimeout);
+    const visitor = await visitorOf(req, res);
     const answer = await withGateway('/apiaccess/ccmessaging/applyToken', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
@@ -139,14 +176,16 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     return { status: 200, body: JSON.stringify(grant) };
   }
 
-  async function forward(req: IncomingMessage, operation: string, search: URLSearchParams): Promise<Answer> {
+  async function forward(req: IncomingMessage, res: ServerResponse, route: string, search: URLSearchParams): Promise<Answer> {
     const visitorToken = req.headers['ccmessaging-token'];
     if (!headerSafe(visitorToken)) throw new Refusal(400, 'bad-request', 'the ccmessaging-token header is missing or malformed');
-    const method = operations.get(operation)!;
+    const operation = operations.get(route)!;
     let body: string | undefined;
     let query = '';
-    if (method === 'POST') {
-      body = JSON.stringify(validBody(operation, await readJson(req, config.maxBodyBytes, config.bodyTimeout)));
+    if (operation.method === 'POST') {
+      const json = await readJson(req, config.maxBodyBytes, config.bodyTimeout);
+      const server = { visitorId: () => shortVisitorId(req, res), channelConfigId: config.channelId };
+      body = JSON.stringify(await operation.body(json, server));
     } else {
       const channel = search.get('channel');
       if (!channel || !/^[A-Z0-9_]{1,32}$/.test(channel) || [...search.keys()].some((key) => key !== 'channel')) {
@@ -155,9 +194,9 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
       query = `?channel=${channel}`;
     }
     const answer = await withGateway(
-      `/apiaccess/ccmessaging/v1/${operation}${query}`,
-      { method, headers: { 'Content-Type': 'application/json', 'ccmessaging-token': visitorToken }, body },
-      operation !== 'createClickToCall',
+      `/apiaccess/ccmessaging/${route}${query}`,
+      { method: operation.method, headers: { 'Content-Type': 'application/json', 'ccmessaging-token': visitorToken }, body },
+      operation.method === 'GET' || operation.resend,
     );
     const rotated = answer.headers.get('ccmessaging-token');
     return { status: answer.status, body: answer.text, headers: headerSafe(rotated) ? { 'ccmessaging-token': rotated } : {} };
@@ -165,16 +204,14 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
 
   /** What `req` asks for, or a refusal; every request under the mount counts against its visitor's limit. */
   async function handle(req: IncomingMessage, res: ServerResponse, url: URL, originAllowed: boolean): Promise<Answer> {
-    const operation = url.pathname.startsWith(`${mount}/v1/`) ? url.pathname.slice(`${mount}/v1/`.length) : '';
-    const route = url.pathname === `${mount}/token` ? 'token' : operations.has(operation) ? operation : undefined;
-    const method = route === 'token' ? 'POST' : route && operations.get(route);
-    const costly = req.method === method && (route === 'token' || route === 'createClickToCall');
-    await limit(costly ? 'call' : 'poll', req);
+    const route = url.pathname.slice(`${mount}/`.length);
+    const target = route === 'token' ? tokenRoute : operations.get(route);
+    await limit(target && req.method === target.method ? target.bucket : 'poll', req);
     if (req.headers.origin !== undefined && !originAllowed) throw new Refusal(403, 'origin', 'this origin is not allowed');
-    if (!route || (req.method !== method && req.method !== 'OPTIONS')) throw new Refusal(404, 'not-found', 'not found');
+    if (!target || (req.method !== target.method && req.method !== 'OPTIONS')) throw new Refusal(404, 'not-found', 'not found');
     if (req.method !== 'POST' && declaresBody(req)) throw new Refusal(400, 'bad-request', `${req.method} requests take no body`);
     if (req.method === 'OPTIONS') return { status: 204, body: '', headers: preflight };
-    return route === 'token' ? issueToken(req, res) : forward(req, route, url.searchParams);
+    return route === 'token' ? issueToken(req, res) : forward(req, res, route, url.searchParams);
   }
 
   /** The request's id: a trusted proxy's `X-Request-Id` (nginx's `$request_id`), else a new one. */
@@ -237,15 +274,6 @@ function requestPath(req: IncomingMessage): URL | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Only what CEC documents goes upstream: `{channel, mediaAbility}` for create, `{channel}` for drop. */
-function validBody(operation: string, json: Record<string, unknown>) {
-  const { channel, mediaAbility } = json;
-  if (typeof channel !== 'string' || !/^[A-Z0-9_]{1,32}$/.test(channel)) throw new Refusal(400, 'bad-request', 'channel is missing or invalid');
-  if (operation === 'dropClickToCall') return { channel };
-  if (mediaAbility !== '0' && mediaAbility !== '1') throw new Refusal(400, 'bad-request', 'mediaAbility must be "0" or "1"');
-  return { channel, mediaAbility };
 }
 
 function cors(origin: string): Record<string, string> {

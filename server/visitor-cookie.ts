@@ -4,8 +4,13 @@ import type { Visitor } from './options.js';
 
 /** `__Host-`: only this origin over https may set it (no sibling subdomain can plant one), for every path. */
 const COOKIE = '__Host-ctc_visitor';
-/** `<32 hex id>.<base64url HMAC-SHA256 of the id>` */
-const SIGNED_ID = new RegExp(`(?:^|;\\s*)${COOKIE}=([a-f0-9]{32})\\.([\\w-]{43})(?:;|$)`);
+/**
+ * `<24 hex id>.<base64url HMAC-SHA256 of the id>`. Ids had 32 hex characters before CEC's 24-character
+ * callId/userId (doLeaveMessage, saveSatisfaction) called for shorter ones: a signed cookie of then still counts.
+ */
+const SIGNED_ID = new RegExp(`(?:^|;\\s*)${COOKIE}=([a-f0-9]{24}|[a-f0-9]{32})\\.([\\w-]{43})(?:;|$)`);
+/** 96 random bits. */
+const ID_BYTES = 12;
 const ONE_YEAR_S = 31_536_000;
 
 /**
@@ -29,8 +34,15 @@ export function anonymousVisitors(key: string | Buffer) {
   return (req: IncomingMessage, res: ServerResponse): Visitor => {
     const cookie = SIGNED_ID.exec(req.headers.cookie ?? '');
     if (cookie && timingSafeEqual(Buffer.from(sign(cookie[1])), Buffer.from(cookie[2]))) return { userId: cookie[1] };
-    const userId = randomBytes(16).toString('hex');
+    const userId = randomBytes(ID_BYTES).toString('hex');
     res.setHeader('Set-Cookie', `${COOKIE}=${userId}.${sign(userId)}; Path=/; Max-Age=${ONE_YEAR_S}; HttpOnly; Secure; SameSite=Lax`);
     return { userId };
   };
 }
+
+/**
+ * An anonymous visitor's id where CEC takes at most 24 characters (doLeaveMessage's callId, saveSatisfaction's
+ * userId): the id itself, or for a 32-character id from an older cookie its first 24 — the same on every request
+ * of that visitor, and 96 random bits, as unique as a new id. (`/token` keeps giving applyToken the whole id.)
+ */
+export const shortAnonymousId = (userId: string): string => userId.slice(0, ID_BYTES * 2);

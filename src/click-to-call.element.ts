@@ -44,10 +44,10 @@ import type { TokenProvider } from './transport/token.js';
  * @event {CallConnectedEvent} call-connected - An agent took the call. `detail`: `{media, domain, gwAddresses, accessCode, clickToCallCaller}`: the gateway the media leg calls.
  * @event {CallActiveEvent} call-active - The SIP session is confirmed: the visitor and the agent are talking. `detail`: `{media}`.
  * @event {CallEndedEvent} call-ended - The call is over (once per call). `detail`: `{media, by}`; `by` is `local` or `remote`.
+ * @event {CallFailedEvent} call-failed - The call started but could not go on. `detail`: `{media, reason, causeId?, causeDesc?, sipStatus?, cause?}`; `reason` is `queue-timeout`, `failed`, `lost` or `media-failed`.
  * @event {MessageRequestEvent} message-request - With `leave-message`: no agent could take the call, and the form is about to show. Cancelable: `preventDefault()` shows nothing (open the site's own contact form instead). `detail`: `{media, reason}`; `reason` is `no-agents`, `queue-timeout` or `failed`.
  * @event {MessageSentEvent} message-sent - CEC saved the visitor's message (doLeaveMessage resultCode "0"). `detail`: `{media, caller}`.
  * @event {SurveySentEvent} survey-sent - CEC saved the visitor's rating (saveSatisfaction resultCode "0"). `detail`: `{level, comment}`.
- * @event {CallFailedEvent} call-failed - The call started but could not go on. `detail`: `{media, reason, causeId?, causeDesc?, sipStatus?, cause?}`; `reason` is `queue-timeout`, `failed`, `lost` or `media-failed`.
  *
  * @slot voice - Content of the voice-call button, instead of its text.
  * @slot video - Content of the video-call button, instead of its text.
@@ -111,6 +111,7 @@ export class ClickToCall extends LitElement {
     theme: { reflect: true },
     variant: { reflect: true },
     debug: { type: Boolean },
+    // Not `leave-message`'s kebab-case: leaveMessage() is the method (frameworks/props.ts knows).
     offerMessage: { type: Boolean, attribute: 'leave-message' },
     survey: { type: Boolean },
   };

@@ -372,7 +372,8 @@ describe('<click-to-call media-engine="none">', () => {
       const [request] = requests(CREATE_PATH);
       expect(request.method).to.equal('POST');
       expect(request.headers.get('content-type')).to.equal('application/json');
-      expect(request.headers.get('ccmessaging-token')).to.match(/^sim-/);
+      // The simulated site's token, in CEC's documented form: URL-encoded Base64 of JSON naming the visitor.
+      expect(JSON.parse(atob(decodeURIComponent(request.headers.get('ccmessaging-token')!)))).to.include({ userId: 'visitor' });
       expect(request.headers.has('x-app-key')).to.be.false;
       expect(request.headers.has('authorization')).to.be.false;
       expect(await request.body).to.equal('{"channel":"WEB","mediaAbility":"0"}');

@@ -20,6 +20,15 @@ export function callButton(): Promise<ClickToCall> {
   return fixture<ClickToCall>(html`<click-to-call token-endpoint=${TOKEN_ENDPOINT} media-engine="none"></click-to-call>`);
 }
 
+/** Whether `token` is one the simulated CEC issued: CEC's documented form, URL-encoded Base64 of JSON naming the tenant. */
+export function isSimulatedToken(token: string | null): boolean {
+  try {
+    return JSON.parse(atob(decodeURIComponent(token ?? ''))).tenantId === 'sim-tenant';
+  } catch {
+    return false;
+  }
+}
+
 export function button(el: ClickToCall, media: CallMedia): HTMLButtonElement {
   const found = el.shadowRoot!.querySelector<HTMLButtonElement>(`button[part~="${media}-button"]`);
   if (!found) throw new Error(`no ${media} button`);

@@ -34,6 +34,49 @@ const states: Record<string, { script: CallScript; go: (el: ClickToCall) => Prom
   ended: { script: { queueMs: 10, talkMs: 10 }, go: (el) => el.start('voice').then(() => waitUntil(() => el.state === 'ended')) },
   'no-agents': { script: { create: 'no-agents' }, go: (el) => el.start('voice') },
   error: { script: { create: 'server-error' }, go: (el) => el.start('voice') },
+  'message-form': {
+    script: { create: 'no-agents' },
+    go: async (el) => {
+      el.offerMessage = true;
+      await el.start('voice');
+      await waitUntil(() => el.shadowRoot!.querySelector('[part="message-form"] form'), 'the form');
+    },
+  },
+  'message-problems': {
+    script: { create: 'no-agents' },
+    go: async (el) => {
+      el.offerMessage = true;
+      await el.start('voice');
+      await waitUntil(() => el.shadowRoot!.querySelector('[part="message-form"] form'), 'the form');
+      el.shadowRoot!.querySelector<HTMLButtonElement>('[part~="send-button"]')!.click();
+      await waitUntil(() => el.shadowRoot!.querySelector('.problem'), 'the problems');
+    },
+  },
+  'message-sent': {
+    script: { create: 'no-agents' },
+    go: async (el) => {
+      el.offerMessage = true;
+      await el.start('voice');
+      const root = el.shadowRoot!;
+      await waitUntil(() => root.querySelector('[part="message-form"] form'), 'the form');
+      for (const [name, value] of [['caller', 'visitor@example.com'], ['message', 'Please call me back.']]) {
+        const field = root.querySelector<HTMLInputElement>(`[name="${name}"]`)!;
+        field.value = value;
+        field.dispatchEvent(new Event('input'));
+      }
+      root.querySelector<HTMLButtonElement>('[part~="send-button"]')!.click();
+      await waitUntil(() => !root.querySelector('[part="message-form"] form'), 'sent');
+    },
+  },
+  survey: {
+    script: { queueMs: 10, talkMs: 10 },
+    go: async (el) => {
+      el.survey = true;
+      await el.start('voice');
+      await waitUntil(() => el.shadowRoot!.querySelector('[part="survey"] form'), 'the survey', { timeout: 5000 });
+      el.shadowRoot!.querySelectorAll<HTMLInputElement>('[name="level"]')[3].click();
+    },
+  },
   unavailable: {
     script: {},
     go: (el) => {

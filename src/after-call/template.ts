@@ -19,7 +19,7 @@ export function renderPanel(html: typeof litHtml, nothing: typeof litNothing, pa
   const onInput = (field: Field) => (event: Event) => panel.input(field, (event.target as HTMLInputElement).value);
   const actions = html`
     <div class="actions">
-      <button type="submit" part="button send-button" aria-busy=${sending ? 'true' : nothing}>${sending ? text.sending : text.send}</button>
+      <button type="submit" part="button send-button" aria-busy=${sending ? 'true' : 'false'}>${sending ? text.sending : text.send}</button>
       <button type="button" part="button dismiss-button" @click=${() => panel.dismiss()}>${kind === 'message' ? text.cancel : text.skip}</button>
     </div>
   `;

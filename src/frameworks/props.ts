@@ -11,6 +11,9 @@ type Kebab<Name extends string> = Name extends `${infer Head}${infer Tail}`
   ? `${Head extends Lowercase<Head> ? Head : `-${Lowercase<Head>}`}${Kebab<Tail>}`
   : Name;
 
+/** An attribute's name: the property's in kebab-case, but `leave-message` (`leaveMessage` is the method). */
+type AttributeName<Name extends string> = Name extends 'offerMessage' ? 'leave-message' : Kebab<Name>;
+
 /** The properties whose attribute has a name of its own (the others have none, or the property's name). */
 type Renamed = { [Name in Settable]: Declarations[Name] extends { attribute: string } ? Name : never }[Settable];
 
@@ -23,5 +26,5 @@ type AttributeValue<Name extends Settable> = Declarations[Name] extends { type: 
 
 /** What a framework may set on `<click-to-call>`: its properties, and its attributes by their own names. */
 export type ClickToCallProps = Partial<Pick<ClickToCall, Settable>> & {
-  [Name in Renamed as Kebab<Name>]?: AttributeValue<Name>;
+  [Name in Renamed as AttributeName<Name>]?: AttributeValue<Name>;
 };

@@ -8,6 +8,22 @@ import { createTokenServer } from '../../dist/server/index.js';
 export const PUBLIC_ORIGIN = 'https://shop.example';
 export const MOUNT = '/apiaccess/ccmessaging';
 
+/**
+ * Whether `value` is a visitor token the simulated CEC issued: `sim-<n>-…`, or in CEC's documented form,
+ * URL-encoded Base64 of JSON naming the tenant, channel and user (cec-api.md §4).
+ */
+export function isSimulatedToken(value) {
+  if (typeof value !== 'string') return false;
+  if (/^sim-\d+-/.test(value)) return true;
+  try {
+    return typeof JSON.parse(Buffer.from(decodeURIComponent(value), 'base64').toString('utf8')).tenantId === 'string';
+  } catch {
+    return false;
+  }
+}
+/** A simulated visitor token anywhere in a text (a log, answers), in either form: `{"tenantId":` is `eyJ0ZW5hbnRJZCI6`. */
+export const SIMULATED_TOKEN = /sim-\d+-|eyJ0ZW5hbnRJZCI6/;
+
 /** Every log line the in-process services wrote: `<level> <JSON line>`. */
 export const logged = [];
 /** Every answer (headers and body) the tests read. */

@@ -13,7 +13,7 @@ import { runInNewContext } from 'node:vm';
 import { pino } from 'pino';
 import { createTokenServer, createTokenService } from '../../dist/server/index.js';
 import * as harness from './harness.js';
-import { advanceClock, closeAll, collectingLogger, inBatches, logged, MOUNT, post, PUBLIC_ORIGIN, rawRequest, sleep, startCli, track } from './harness.js';
+import { advanceClock, closeAll, collectingLogger, inBatches, isSimulatedToken, logged, MOUNT, post, PUBLIC_ORIGIN, rawRequest, sleep, startCli, track } from './harness.js';
 import { loadMocks, serveSimulatedUpstream } from '../../mocks/serve.js';
 
 const mocks = await loadMocks();
@@ -113,9 +113,9 @@ describe('1. no request stops the process', () => {
     for (const [what, raw] of odd) {
       const answer = await rawRequest(cli.port, raw);
       assert.equal(answer.status, 200, what);
-      assert.match(JSON.parse(answer.body).token, /^sim-/, what);
+      assert.ok(isSimulatedToken(JSON.parse(answer.body).token), what);
     }
-    assert.match(await cli.token(), /^sim-/);
+    assert.ok(isSimulatedToken(await cli.token()));
     assert.equal(upstream.count(TOKEN_BY_AK_SK), 1);
   });
 
@@ -182,7 +182,7 @@ describe('2. nothing a client sends is remembered', () => {
     const visitorToken = await token();
     const polled = await call(events, { headers: { 'ccmessaging-token': visitorToken } });
     const rotated = polled.headers.get('ccmessaging-token');
-    assert.match(rotated, /^sim-/);
+    assert.ok(isSimulatedToken(rotated), rotated);
     const logs = logged.join('\n');
     for (const secret of [visitorToken, rotated, credentials.appSecret, 'sim-access-']) assert.ok(!logs.includes(secret), secret);
   });
@@ -238,7 +238,7 @@ describe('3. forged visitor tokens cannot drive tokenByAkSk', () => {
     try {
       assert.equal((await call(events, { headers: { 'ccmessaging-token': 'forged' } })).status, 401);
       assert.equal(upstream.count(TOKEN_BY_AK_SK), 2, 'a renewal was tried, and failed');
-      assert.match(await token(), /^sim-/, 'visitors still get tokens with the AccessToken that still lives');
+      assert.ok(isSimulatedToken(await token()), 'visitors still get tokens with the AccessToken that still lives');
     } finally {
       restore();
     }
@@ -749,7 +749,7 @@ describe('8. the CLI fails fast and clearly, and visitor ids are signed', () => 
     for (const forged of [`__Host-ctc_visitor=${chosen}`, `__Host-ctc_visitor=${chosen}.${'A'.repeat(43)}`]) {
       const { userId, setCookie } = await tokenWith(one, forged);
       assert.notEqual(userId, chosen, forged);
-      assert.match(setCookie, /^__Host-ctc_visitor=[a-f0-9]{32}\.[\w-]{43}$/);
+      assert.match(setCookie, /^__Host-ctc_visitor=[a-f0-9]{24}\.[\w-]{43}$/);
     }
     const { userId, setCookie } = await tokenWith(one);
     assert.deepEqual(await tokenWith(two, setCookie), { userId, setCookie: undefined }, 'the same key: the same visitor');

@@ -11,10 +11,12 @@ function App() {
       <click-to-call
         media="voice"
         media-engine="none"
+        leave-message
         context={context}
         tokenProvider={tokenProvider}
         oncall-started={(event) => setStatus(`react: started ${event.detail.media}`)}
         onno-agents={(event) => setStatus(`react: no agents (${event.detail.resultCode})`)}
+        onmessage-sent={(event) => setStatus(`react: message sent (${event.detail.caller})`)}
       ></click-to-call>
       <output>{status}</output>
     </main>
