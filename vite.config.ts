@@ -22,7 +22,7 @@ const tokenService: Plugin = {
     const real = Boolean(env.CEC_APP_KEY);
     if (!real) {
       const { setupServer } = await import('msw/node');
-      const { defaultGateway, scenarios, simulatedCecUpstream, upstreamCredentials } = await import('./mocks/handlers.ts');
+      const { cecInbox, defaultGateway, scenarios, simulatedCecUpstream, upstreamCredentials } = await import('./mocks/handlers.ts');
       const { attachSipRelay, SIP_RELAY_PATH } = await import('./mocks/sip-relay.js');
       // "Call connected" names the SIP relay on this server's own port: the agent console (demo/agent.html) answers.
       let gateway = defaultGateway;
@@ -40,6 +40,8 @@ const tokenService: Plugin = {
         attachSipRelay(server.httpServer!);
       });
       Object.assign(env, { CEC_DOMAIN: 'sim.cec.invalid', CEC_APP_KEY: upstreamCredentials.appKey, CEC_APP_SECRET: upstreamCredentials.appSecret, CEC_CHANNEL_ID: 'demo' });
+      // What the simulated CEC saved from doLeaveMessage and saveSatisfaction, as it received it.
+      server.middlewares.use('/__demo/inbox', (_req, res) => res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(cecInbox)));
       server.middlewares.use('/__demo/scenario', async (req, res) => {
         // GET: the scenario playing (the page shows it after a reload); POST {"name"}: play another.
         if (req.method === 'GET') return void res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ name: scenario ?? null }));

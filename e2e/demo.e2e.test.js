@@ -126,5 +126,53 @@ for (const [name, engine] of Object.entries(engines)) {
         await visitor.evaluate(() => document.getElementById('call').reset());
       }
     });
+
+    it('lets the visitor rate a call and, when no agent is free, leave a message: CEC receives them field by field', async () => {
+      const agent = await browser.open(`${origin}/demo/agent.html?auto-answer=1`);
+      await agent.waitFor(() => window.agent?.registered, undefined, 30_000);
+      const visitor = await openDemo();
+      const inbox = async () => (await fetch(`${origin}/__demo/inbox`)).json();
+      /** Fills the open panel's fields by name and presses its Send button, as a visitor would. */
+      const fillAndSend = (page, fields) =>
+        page.evaluate((fields) => {
+          const root = document.getElementById('call').shadowRoot;
+          for (const [name, value] of Object.entries(fields)) {
+            const field = root.querySelector(`.panel [name="${name}"]${name === 'level' ? `[value="${value}"]` : ''}`);
+            if (name === 'level') field.click();
+            else {
+              field.value = value;
+              field.dispatchEvent(new Event('input'));
+            }
+          }
+          root.querySelector('[part~="send-button"]').click();
+        }, fields);
+      const noteSays = (page) => page.waitFor(() => document.getElementById('call').shadowRoot.querySelector('.panel [role="status"]')?.textContent.startsWith('Thank you'), undefined, 10_000);
+
+      const ratingsBefore = (await inbox()).ratings.length;
+      await clickVideo(visitor);
+      await visitor.waitFor(() => document.getElementById('call').state === 'active', undefined, 10_000);
+      await agent.waitFor(() => window.agent.state === 'talking', undefined, 10_000);
+      await agent.evaluate(() => document.getElementById('hang-up').click());
+      await visitor.waitFor(() => document.getElementById('call').shadowRoot.querySelector('[part="survey"] form'), undefined, 10_000);
+      await fillAndSend(visitor, { level: '4', comment: 'Quick and kind' });
+      await noteSays(visitor);
+      const { ratings } = await inbox();
+      assert.equal(ratings.length, ratingsBefore + 1);
+      const rating = ratings.at(-1);
+      assert.deepEqual({ ...rating, userId: '(the visitor)' }, { channel: 'WEB', userId: '(the visitor)', evaluation: '4', comment: 'Quick and kind', channelConfigId: 'demo' });
+      assert.match(rating.userId, /^[0-9a-f]{24}$/, 'the anonymous visitor id, 24 characters as CEC allows');
+
+      await fetch(`${origin}/__demo/scenario`, { method: 'POST', body: JSON.stringify({ name: 'no-agents' }) });
+      try {
+        await clickVideo(visitor);
+        await visitor.waitFor(() => document.getElementById('call').shadowRoot.querySelector('[part="message-form"] form'), undefined, 10_000);
+        await fillAndSend(visitor, { caller: '+49 30 1234567', message: 'Please call me back.' });
+        await noteSays(visitor);
+        const message = (await inbox()).messages.at(-1);
+        assert.deepEqual(message, { callId: rating.userId, caller: '+49 30 1234567', leaveMessage: 'Please call me back.', channel: 'WEB' });
+      } finally {
+        await fetch(`${origin}/__demo/scenario`, { method: 'POST', body: JSON.stringify({ name: 'agents-available' }) });
+      }
+    });
   });
 }

@@ -26,6 +26,8 @@ const page = (body) => `<!doctype html><html lang="en"><head><meta charset="utf-
 const files = {
   '/': ['text/html', page(`<click-to-call token-endpoint="${TOKEN_ENDPOINT}" poll-interval="50" media-engine="none"></click-to-call>`)],
   '/fr': ['text/html', page('<click-to-call lang="fr" media-engine="none"></click-to-call>')],
+  '/around': ['text/html', page(`<click-to-call token-endpoint="${TOKEN_ENDPOINT}" poll-interval="50" media-engine="none" leave-message survey></click-to-call>`)],
+  '/click-to-call.after-call.js': async () => ['text/javascript', await dist('click-to-call.after-call.js')],
   '/favicon.ico': ['image/x-icon', ''],
   '/click-to-call.iife.js': async () => ['text/javascript', await dist('click-to-call.iife.js')],
   '/click-to-call.call.js': async () => ['text/javascript', await dist('click-to-call.call.js')],
@@ -55,13 +57,13 @@ beforeEach(() => {
 });
 
 /** A fresh page on the plain HTML document, with its errors collected. */
-async function openPage() {
+async function openPage(path = '/') {
   const tab = await browser.newPage();
   tab.setDefaultTimeout(5000);
   const errors = [];
   tab.on('pageerror', (error) => errors.push(error.message));
   tab.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
-  await tab.goto(origin);
+  await tab.goto(new URL(path, origin).href);
   return { tab, errors };
 }
 
@@ -104,6 +106,30 @@ describe('script-tag bundle in a plain page', () => {
     const [drop] = received(mocks.cecPath('dropClickToCall'));
     assert.equal(drop.body, '{"channel":"WEB"}');
     assert.equal(received(TOKEN_ENDPOINT).length, 1, 'one token for the whole call');
+    assert.deepEqual(errors, []);
+    await tab.close();
+  });
+
+  it('loads the message form and the survey from next to the script with the first call, borrowing its Lit', async () => {
+    server.play({ create: 'no-agents' });
+    const { tab, errors } = await openPage('/around');
+    await tab.locator('click-to-call button').first().waitFor();
+    assert.equal(received('/click-to-call.after-call.js').length, 0, 'not with the page');
+    await tab.getByRole('button', { name: 'Voice call' }).click();
+    await tab.getByLabel('Phone or e-mail').fill('visitor@example.com');
+    await tab.getByRole('textbox', { name: 'Message' }).fill('Please call me back.');
+    await tab.getByRole('button', { name: 'Send' }).click();
+    await tab.locator('#log', { hasText: 'message-sent' }).waitFor();
+    const [message] = received('/apiaccess/ccmessaging/doLeaveMessage');
+    assert.deepEqual(JSON.parse(message.body), { channel: 'WEB', callId: 'visitor', caller: 'visitor@example.com', leaveMessage: 'Please call me back.' });
+
+    server.play({ queueMs: 50, talkMs: 100 });
+    await tab.getByRole('button', { name: 'Voice call' }).click();
+    await tab.getByRole('radio', { name: 'Satisfied', exact: true }).check();
+    await tab.getByRole('button', { name: 'Send' }).click();
+    await tab.locator('#log', { hasText: 'survey-sent' }).waitFor();
+    assert.match(await tab.locator('#log').textContent(), /survey-sent {"level":"4","comment":""}/);
+    assert.equal(received('/click-to-call.after-call.js').length, 1, 'loaded once');
     assert.deepEqual(errors, []);
     await tab.close();
   });

@@ -36,6 +36,11 @@ export class AfterCallLoader {
     ));
   }
 
+  /** Closes the panel, if open (`reset()`). */
+  close(): void {
+    this.#panel?.close();
+  }
+
   /** The panel, once loaded and open. */
   render(overrides?: Partial<AfterCallStrings>) {
     return this.#panel?.render(overrides) ?? nothing;

@@ -293,9 +293,13 @@ export class ClickToCall extends LitElement {
     }
   }
 
-  /** Goes back to `idle`: an attempt in flight is aborted and a call in progress dropped, with no event. */
+  /**
+   * Goes back to `idle`: an attempt in flight is aborted and a call in progress dropped, with no event; an open
+   * message form or survey closes.
+   */
   reset(): void {
     this.#call.reset();
+    this.#afterCall.close();
   }
 
   /** Hover, focus or `preflight`: the token and the support verdict, ahead of a click. */

@@ -95,9 +95,8 @@ export class AfterCall implements ReactiveController {
   heard(event: Event): void {
     const { type, detail } = event as CustomEvent<{ reason?: string }>;
     if (type === 'call-request') {
-      this.#surveyQuery?.abort();
       this.#talked = false;
-      if (this.kind) this.#close(false);
+      this.close();
     } else if (type === 'call-active' || (type === 'call-connected' && this.host.mediaEngine === 'none')) {
       this.#talked = true;
     } else if (this.#talked && (type === 'call-ended' || type === 'call-failed')) {
@@ -156,7 +155,15 @@ export class AfterCall implements ReactiveController {
 
   /** Cancel (or No thanks, or Escape): the panel closes, and focus returns to the call buttons. */
   dismiss(): void {
-    this.#close(true);
+    this.close(true);
+  }
+
+  /** Closes the panel (a new call, `reset()`); a survey still being asked for is not shown. */
+  close(refocus = false): void {
+    this.#surveyQuery?.abort();
+    this.kind = undefined;
+    this.host.requestUpdate();
+    if (refocus) this.#focusAfterUpdate();
   }
 
   /** The panel in the element's language, `overrides` (the element's `strings`) first. */
@@ -213,12 +220,6 @@ export class AfterCall implements ReactiveController {
     this.problems = {};
     this.host.requestUpdate();
     if (focus) this.#focusAfterUpdate(kind === 'message' ? '[name="caller"]' : '[name="level"]');
-  }
-
-  #close(refocus: boolean): void {
-    this.kind = undefined;
-    this.host.requestUpdate();
-    if (refocus) this.#focusAfterUpdate();
   }
 
   /** After the next render: focus on `selector` in the panel, else on the element's first call button or trigger. */
