@@ -27,6 +27,7 @@ results.sizes = {
   'ES entry (index + element chunk)': size(esm),
   'click-to-call.call.js': size(dist('click-to-call.call.js')),
   'click-to-call.media.js': size(dist('click-to-call.media.js')),
+  'click-to-call.after-call.js': size(dist('click-to-call.after-call.js')),
   ...Object.fromEntries(readdirSync('dist/locales').filter((f) => f.endsWith('.js')).map((f) => [`locales/${f}`, size(dist(`locales/${f}`))])),
 };
 
@@ -40,6 +41,8 @@ const files = {
   '/page/0': ['text/html', page(0)],
   '/page/1': ['text/html', page(1)],
   '/page/100': ['text/html', page(100)],
+  '/page/leave-message': ['text/html', page(0, `<click-to-call token-endpoint="${mocks.TOKEN_ENDPOINT}" media-engine="none" leave-message></click-to-call>`)],
+  '/click-to-call.after-call.js': ['text/javascript', dist('click-to-call.after-call.js')],
   '/click-to-call.iife.js': ['text/javascript', dist('click-to-call.iife.js')],
   '/click-to-call.call.js': ['text/javascript', dist('click-to-call.call.js')],
 };
@@ -131,6 +134,30 @@ results.clickLatencyInR = {};
   results.clickLatencyInR.hovered = { create: +hovered.create.toFixed(2), started: +hovered.started.toFixed(2) };
   await hangUp(fresh.tab);
   await fresh.tab.close();
+}
+
+// 3b. No agent free: how long after no-agents the message form shows (its chunk is fetched while CEC is asked)
+{
+  cec.play({ create: 'no-agents' });
+  const { tab } = await open('/page/leave-message');
+  const shown = await tab.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const el = document.querySelector('click-to-call');
+        let noAgentsAt;
+        el.addEventListener('no-agents', () => (noAgentsAt = performance.now()));
+        const clickedAt = performance.now();
+        new MutationObserver((_, observer) => {
+          if (!el.shadowRoot.querySelector('.panel form')) return;
+          observer.disconnect();
+          resolve({ afterNoAgentsMs: performance.now() - noAgentsAt, afterClickMs: performance.now() - clickedAt });
+        }).observe(el.shadowRoot, { childList: true, subtree: true });
+        el.shadowRoot.querySelector('button').click();
+      }),
+  );
+  results.messageForm = { afterNoAgentsMs: +shown.afterNoAgentsMs.toFixed(1), afterClickInR: +(shown.afterClickMs / R).toFixed(2) };
+  cec.play({ queueMs: 60_000 });
+  await tab.close();
 }
 
 // 4. While queued: polling cost
@@ -257,6 +284,7 @@ console.log('\n| page | script → first button | main thread | script | long ta
 for (const [name, p] of Object.entries(results.page)) console.log(`| ${name} | ${p.scriptToFirstButtonMs} ms | ${p.mainThreadMs} ms | ${p.scriptMs} ms | ${p.longTasks} |`);
 console.log('\n| click | → createClickToCall received | → call-started |\n|---|---|---|');
 for (const [name, c] of Object.entries(results.clickLatencyInR)) console.log(`| ${name} | ${c.create} R | ${c.started} R |`);
+console.log(`\nNo agent free: the message form shows ${results.messageForm.afterNoAgentsMs} ms after no-agents (${results.messageForm.afterClickInR} R after the click)`);
 console.log(`\nWhile queued: ${results.queued.requestsPerMinute} requests/min, ${results.queued.cpuMsPerMinute} ms CPU/min`);
 const { before, after, cycles } = results.memory;
 console.log(`Memory after ${cycles} create → click → remove: heap ${before.jsHeapUsedKB} → ${after.jsHeapUsedKB} kB, nodes ${before.nodes} → ${after.nodes}, listeners ${before.listeners} → ${after.listeners}, timers ${before.timers} → ${after.timers}`);
