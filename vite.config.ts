@@ -18,7 +18,8 @@ const tokenService: Plugin = {
   async configureServer(server) {
     const { createTokenService } = await import('./server/token-service.ts');
     const { pino } = await import('pino');
-    const env = process.env;
+    // A copy: the simulated CEC's settings written into it must not read as a real CEC when Vite restarts.
+    const env = { ...process.env };
     const real = Boolean(env.CEC_APP_KEY);
     if (!real) {
       const { setupServer } = await import('msw/node');

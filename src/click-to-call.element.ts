@@ -282,9 +282,9 @@ export class ClickToCall extends LitElement {
    * @returns the `message-sent` event, or the `call-error` {reason: 'message-failed'} one (also fired) when CEC did
    * not save it or the fields cannot be sent; `null` if the element left the page meanwhile.
    */
-  async leaveMessage({ caller, message }: { caller: string; message: string }): Promise<MessageSentEvent | CallErrorEvent | null> {
+  async leaveMessage(fields: { caller: string; message: string }): Promise<MessageSentEvent | CallErrorEvent | null> {
     try {
-      return await (await this.#afterCall.panel()).leaveMessage(String(caller ?? ''), String(message ?? ''));
+      return await (await this.#afterCall.panel()).leaveMessage(String(fields?.caller ?? ''), String(fields?.message ?? ''));
     } catch {
       const media = this.#call.view.media ?? this.#buttons[0];
       const event = new CallErrorEvent({ media, reason: 'message-failed', message: 'the message could not be sent: its code did not load' });

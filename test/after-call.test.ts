@@ -37,6 +37,9 @@ const problemOf = (el: ClickToCall, name: string) => {
 async function callUntilPanel(el: ClickToCall, part: 'message-form' | 'survey', media: 'voice' | 'video' = 'voice') {
   button(el, media).focus();
   button(el, media).click();
+  // The call request closes a panel still open from before: let it, then wait for the new one.
+  await aTimeout(0);
+  await el.updateComplete;
   await waitUntil(() => panel(el)?.part.contains(part), `the ${part} shows`, { timeout: 8000 });
   await el.updateComplete;
 }
@@ -155,7 +158,7 @@ describe('leave a message (leave-message)', () => {
     await el.updateComplete;
     expect(shadow(el).querySelector('.panel form')).to.equal(null);
     expect(note(el)).to.equal(en.messageSent);
-    await waitUntil(() => shadow(el).activeElement === button(el, 'voice'), 'focus back on the first call button');
+    await waitUntil(() => shadow(el).activeElement === button(el, 'video'), 'focus back on the button of the call tried');
     await expect(el).to.be.accessible();
   });
 
@@ -210,7 +213,7 @@ describe('leave a message (leave-message)', () => {
     for (let i = 0; i < 3; i++) panelButton(el, 'send-button').click();
     await el.updateComplete;
     expect(panelButton(el, 'send-button').getAttribute('aria-busy')).to.equal('true');
-    expect(note(el)).to.equal(en.sending);
+    expect(panelButton(el, 'send-button').textContent!.trim()).to.equal(en.sending);
     await sent;
     expect(await bodies(LEAVE_MESSAGE)).to.have.length(1);
   });
@@ -246,6 +249,67 @@ describe('leave a message (leave-message)', () => {
     expect(el.state).to.equal('idle');
   });
 
+  it('says in its status line that it opened, and what is wrong after Send, for a screen reader', async () => {
+    const el = await element({ create: 'no-agents' });
+    await callUntilPanel(el, 'message-form');
+    const status = shadow(el).querySelector('.panel [role="status"]')!;
+    expect(status.textContent!.trim()).to.equal(en.messageIntro);
+    // Enter in the empty contact field: focus stays there, so the status line says what is wrong.
+    await sendKeys({ press: 'Enter' });
+    await el.updateComplete;
+    expect(status.textContent!.trim()).to.equal(en.callerMissing);
+    expect(field(el, 'caller').getAttribute('dir')).to.equal('ltr');
+  });
+
+  it('cannot be cancelled, nor its fields changed, while sending; a send that ends after a new call moves no focus', async () => {
+    const el = await element({ create: 'no-agents' });
+    await callUntilPanel(el, 'message-form', 'video');
+    await type(el, 'caller', '0123456789');
+    await type(el, 'message', 'Hello');
+    worker.use(http.post(LEAVE_MESSAGE, async () => (await aTimeout(300), HttpResponse.json({ resultCode: '0' }))));
+    panelButton(el, 'send-button').focus();
+    panelButton(el, 'send-button').click();
+    await el.updateComplete;
+    expect(panelButton(el, 'dismiss-button').disabled).to.be.true;
+    expect(field(el, 'message').readOnly).to.be.true;
+    const heardEscape: Event[] = [];
+    document.addEventListener('keydown', (event) => heardEscape.push(event), { once: true });
+    await sendKeys({ press: 'Escape' });
+    await el.updateComplete;
+    expect(panel(el)).to.not.equal(null);
+    expect(heardEscape).to.have.length(1, 'an Escape the panel did not act on goes on to the page');
+    await oneEvent(el, 'message-sent');
+    await waitUntil(() => note(el) === en.messageSent, 'thanks');
+    await waitUntil(() => shadow(el).activeElement === button(el, 'video'), 'focus on the button of the call that was tried');
+
+    // Escape the panel acts on stops there (a dialog around the element stays open).
+    await callUntilPanel(el, 'message-form');
+    const pageHeard: Event[] = [];
+    const listener = (event: Event) => pageHeard.push(event);
+    document.addEventListener('keydown', listener);
+    field(el, 'caller').focus();
+    await sendKeys({ press: 'Escape' });
+    document.removeEventListener('keydown', listener);
+    expect(panel(el)).to.equal(null);
+    expect(pageHeard).to.have.length(0);
+
+    // A slow send, then a new call: the message still goes, and focus stays with the call.
+    await callUntilPanel(el, 'message-form');
+    await type(el, 'caller', '0123456789');
+    await type(el, 'message', 'Hello again');
+    panelButton(el, 'send-button').click();
+    useScenario({ queueMs: 60_000 });
+    worker.use(http.post(LEAVE_MESSAGE, async () => (await aTimeout(300), HttpResponse.json({ resultCode: '0' }))));
+    const sent = oneEvent(el, 'message-sent');
+    await el.start('voice');
+    shadow(el).querySelector<HTMLButtonElement>('[part~="hang-up-button"]')!.focus();
+    await sent;
+    await aTimeout(50);
+    expect(panel(el)).to.equal(null);
+    expect(shadow(el).activeElement).to.equal(shadow(el).querySelector('[part~="hang-up-button"]'));
+    el.reset();
+  });
+
   it('works from the keyboard alone', async () => {
     const el = await element({ create: 'no-agents' });
     await callUntilPanel(el, 'message-form');
@@ -273,6 +337,10 @@ describe('leave a message (leave-message)', () => {
     expect(refused).to.be.instanceOf(CallErrorEvent);
     expect(refused?.detail).to.include({ reason: 'message-failed' });
     expect(heard).to.deep.equal([refused]);
+    // Too long is refused whole, never cut (a cut could split a character).
+    expect((await el.leaveMessage({ caller: 'me@example.com', message: `${'a'.repeat(499)}😀` }))?.detail).to.include({ reason: 'message-failed' });
+    expect((await el.leaveMessage(null as never))?.detail).to.include({ reason: 'message-failed' });
+    expect(heard).to.have.length(3);
     expect(await bodies(LEAVE_MESSAGE)).to.have.length(1);
     expect(panel(el)).to.equal(null);
   });
@@ -387,6 +455,16 @@ describe('rate the call (survey)', () => {
     expect(field(el, 'comment').value).to.equal('Great');
     expect(shadow(el).querySelector('.panel [role="alert"]')!.textContent!.trim()).to.equal(en.surveyFailed);
     await expect(el).to.be.accessible();
+  });
+
+  it('starts empty after each call: nothing chosen for an earlier call carries over', async () => {
+    const el = await element(talk);
+    await callUntilPanel(el, 'survey');
+    shadow(el).querySelectorAll<HTMLInputElement>('.panel [name="level"]')[1].click();
+    await type(el, 'comment', 'about the first call');
+    await callUntilPanel(el, 'survey');
+    expect([...shadow(el).querySelectorAll<HTMLInputElement>('.panel [name="level"]')].some((radio) => radio.checked)).to.be.false;
+    expect(field(el, 'comment').value).to.equal('');
   });
 
   it('costs nothing to ignore: No thanks closes it, and a new call starts at once', async () => {

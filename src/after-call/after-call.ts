@@ -32,13 +32,13 @@ export interface AfterCallHost extends ReactiveControllerHost, HTMLElement {
 
 /** A field the visitor fills in, and the text that says what is wrong with it. */
 export type Field = 'caller' | 'message' | 'level' | 'comment';
-type Problem = 'callerMissing' | 'callerInvalid' | 'messageMissing' | 'levelMissing';
+type Problem = 'callerMissing' | 'callerInvalid' | 'messageMissing' | 'messageTooLong' | 'levelMissing';
 
 /** The survey's languages in CEC's form (getsatisfactionsurveymode's `language`); German is not among them. */
 const cecLanguages: Partial<Record<Language, string>> = { zh: 'zh_CN', en: 'en_US', pt: 'pt_BR', ar: 'ar_SA', fr: 'fr_FR', es: 'es_ES' };
 
 const email = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
-const phone = /^\+?[\d\s().-]+$/;
+const phone = /^\+?[\d(][\d\s().-]*$/;
 
 /** What is wrong with a caller and a message, by field; nothing when they can be sent. */
 export function messageProblems(caller: string, message: string): Partial<Record<Field, Problem>> {
@@ -47,7 +47,7 @@ export function messageProblems(caller: string, message: string): Partial<Record
   const valid = contact.length <= CALLER_MAX && (email.test(contact) || (phone.test(contact) && digits >= 5 && digits <= 20));
   return {
     ...(!contact ? { caller: 'callerMissing' } : !valid && { caller: 'callerInvalid' }),
-    ...(!message.trim() && { message: 'messageMissing' }),
+    ...(!message.trim() ? { message: 'messageMissing' } : message.length > MESSAGE_MAX && { message: 'messageTooLong' }),
   };
 }
 
@@ -65,6 +65,8 @@ export class AfterCall implements ReactiveController {
   readonly values: Record<Field, string> = { caller: '', message: '', level: '', comment: '' };
   problems: Partial<Record<Field, Problem>> = {};
   levels: readonly SurveyLevel[] = [];
+  /** What the panel's status line tells a screen reader: that the panel opened, or the first problem found. */
+  announcement?: keyof AfterCallStrings;
   /** Whether the last call got as far as talking (or, `media-engine="none"`, connected): a survey follows it. */
   #talked = false;
   /** Aborted when the element leaves the document: nothing is sent after that. */
@@ -118,14 +120,15 @@ export class AfterCall implements ReactiveController {
       const wrong = Object.keys(problems).join(' and ');
       return this.#fire(new this.core.CallErrorEvent({ media, reason: 'message-failed', message: `the ${wrong} cannot be sent` }));
     }
-    const answer = await this.#send('doLeaveMessage', (token) => messageBody(token, caller.trim(), message.slice(0, MESSAGE_MAX)));
+    const answer = await this.#send('doLeaveMessage', (token) => messageBody(token, caller.trim(), message));
     if (answer === null) return null;
     if (typeof answer !== 'string' && resultCodeOf(answer) === '0') return this.#fire(new MessageSentEvent({ media, caller: caller.trim() }));
     return this.#fire(new this.core.CallErrorEvent({ media, reason: 'message-failed', ...failure('the message', answer) }));
   }
 
-  /** The visitor changed a field. */
+  /** The visitor changed a field (not while it is being sent). */
   input(field: Field, value: string): void {
+    if (this.phase === 'sending') return;
     this.values[field] = value;
     if (this.problems[field]) this.problems = { ...this.problems, [field]: undefined };
     this.host.requestUpdate();
@@ -137,25 +140,32 @@ export class AfterCall implements ReactiveController {
     const { caller, message, level, comment } = this.values;
     this.problems = this.kind === 'message' ? messageProblems(caller, message) : level ? {} : { level: 'levelMissing' };
     const wrong = Object.keys(this.problems).find((field) => this.problems[field as Field]);
+    // Focus may be on the wrong field already (Enter in it): the status line says what is wrong too.
+    this.announcement = this.problems[wrong as Field];
     if (wrong) {
       this.host.requestUpdate();
       return this.#focusAfterUpdate(`[name="${wrong}"]`);
     }
     this.phase = 'sending';
     this.host.requestUpdate();
-    const done = this.kind === 'message' ? await this.leaveMessage(caller, message) : await this.#rate(level, comment.trim());
-    if (!done) return;
+    const panel = this.kind;
+    const done = panel === 'message' ? await this.leaveMessage(caller, message) : await this.#rate(level, comment.trim());
+    // Closed meanwhile (a new call, reset()): its event fired; the panel has nothing more to show.
+    if (!done || this.kind !== panel) return;
     this.phase = done instanceof this.core.CallErrorEvent ? 'failed' : 'sent';
     if (this.phase === 'sent') {
       this.values.message = this.values.level = this.values.comment = '';
-      this.#focusAfterUpdate();
+      // The Send button goes with the form: focus returns to the call buttons, if it was in the panel.
+      if (this.#focusInPanel()) this.#focusAfterUpdate();
     }
     this.host.requestUpdate();
   }
 
-  /** Cancel (or No thanks, or Escape): the panel closes, and focus returns to the call buttons. */
-  dismiss(): void {
+  /** Cancel (or No thanks, or Escape): the panel closes, and focus returns to the call buttons; not while sending. */
+  dismiss(): boolean {
+    if (this.phase === 'sending') return false;
     this.close(true);
+    return true;
   }
 
   /** Closes the panel (a new call, `reset()`); a survey still being asked for is not shown. */
@@ -218,15 +228,29 @@ export class AfterCall implements ReactiveController {
     this.kind = kind;
     this.phase = 'form';
     this.problems = {};
+    this.announcement = kind === 'message' ? 'messageIntro' : 'surveyTitle';
+    // A survey is about the call that just ended: nothing chosen for an earlier one carries over.
+    if (kind === 'survey') this.values.level = this.values.comment = '';
     this.host.requestUpdate();
     if (focus) this.#focusAfterUpdate(kind === 'message' ? '[name="caller"]' : '[name="level"]');
   }
 
-  /** After the next render: focus on `selector` in the panel, else on the element's first call button or trigger. */
+  /** Whether focus is in the panel, or nowhere (it was on a control that went away). */
+  #focusInPanel(): boolean {
+    const active = this.host.shadowRoot!.activeElement;
+    return active ? Boolean(active.closest('.panel')) : document.activeElement === document.body;
+  }
+
+  /**
+   * After the next render: focus on `selector` in the panel, else on the call button of the last call's media
+   * (the first button, or the custom trigger, when there is none).
+   */
   #focusAfterUpdate(selector?: string): void {
     void this.host.updateComplete.then(() => {
       const root = this.host.shadowRoot!;
-      const target = selector ? root.querySelector<HTMLElement>(`.panel ${selector}`) : root.querySelector<HTMLElement>('[part~="buttons"] button');
+      const target = selector
+        ? root.querySelector<HTMLElement>(`.panel ${selector}`)
+        : (root.querySelector<HTMLElement>(`[part~="${this.core.media()}-button"]`) ?? root.querySelector<HTMLElement>('[part~="buttons"] button'));
       (target ?? this.host.querySelector<HTMLElement>('[slot="trigger"]'))?.focus();
     });
   }

@@ -11,8 +11,8 @@ export interface MessageRequestDetail {
 }
 
 export interface MessageSentDetail {
-  /** The media of the call the message follows; absent when `leaveMessage()` ran before any call. */
-  readonly media?: CallMedia;
+  /** The media of the call the message follows (before any call, the first button's). */
+  readonly media: CallMedia;
   /** How to reach the visitor, as sent to CEC (trimmed). */
   readonly caller: string;
 }

@@ -93,6 +93,18 @@ const css = `
     gap: var(--ctc-gap, 0.5rem);
     margin-top: 0.5rem;
   }
+  /* Labelled even in the compact variant, whose icon-only buttons are round. */
+  :host .panel .actions button {
+    padding: 0 1.1rem;
+  }
+  .panel .hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
   .panel [part~='dismiss-button'] {
     border-color: currentColor;
     background: transparent;

@@ -20,7 +20,9 @@ export function renderPanel(html: typeof litHtml, nothing: typeof litNothing, pa
   const actions = html`
     <div class="actions">
       <button type="submit" part="button send-button" aria-busy=${sending ? 'true' : 'false'}>${sending ? text.sending : text.send}</button>
-      <button type="button" part="button dismiss-button" @click=${() => panel.dismiss()}>${kind === 'message' ? text.cancel : text.skip}</button>
+      <button type="button" part="button dismiss-button" ?disabled=${sending} @click=${() => panel.dismiss()}>
+        ${kind === 'message' ? text.cancel : text.skip}
+      </button>
     </div>
   `;
   const failed = phase === 'failed' ? html`<p class="alert" role="alert">${kind === 'message' ? text.messageFailed : text.surveyFailed}</p>` : nothing;
@@ -35,9 +37,11 @@ export function renderPanel(html: typeof litHtml, nothing: typeof litNothing, pa
               id="caller"
               name="caller"
               type="text"
+              dir="ltr"
               autocomplete="on"
               maxlength="128"
               required
+              ?readonly=${sending}
               aria-invalid=${problems.caller ? 'true' : 'false'}
               aria-describedby=${describedBy('caller')}
               .value=${values.caller}
@@ -51,6 +55,7 @@ export function renderPanel(html: typeof litHtml, nothing: typeof litNothing, pa
               rows="4"
               maxlength=${MESSAGE_MAX}
               required
+              ?readonly=${sending}
               aria-invalid=${problems.message ? 'true' : 'false'}
               aria-describedby=${describedBy('message', 'message-count')}
               .value=${values.message}
@@ -60,8 +65,8 @@ export function renderPanel(html: typeof litHtml, nothing: typeof litNothing, pa
           </form>
         `
       : html`
-          <form novalidate aria-labelledby="panel-title" @submit=${submit(panel)}>
-            <fieldset aria-describedby=${describedBy('level')}>
+          <form novalidate @submit=${submit(panel)}>
+            <fieldset aria-describedby=${describedBy('level')} ?disabled=${sending}>
               <legend id="panel-title" class="title">${text.surveyTitle}</legend>
               <div class="levels">
                 ${panel.levels.map(
@@ -81,6 +86,7 @@ export function renderPanel(html: typeof litHtml, nothing: typeof litNothing, pa
               name="comment"
               rows="2"
               maxlength=${COMMENT_MAX}
+              ?readonly=${sending}
               aria-describedby="comment-count"
               .value=${values.comment}
               @input=${onInput('comment')}
@@ -88,14 +94,21 @@ export function renderPanel(html: typeof litHtml, nothing: typeof litNothing, pa
             ${count('comment', COMMENT_MAX)} ${failed} ${actions}
           </form>
         `;
-  const note = phase === 'sent' ? (kind === 'message' ? text.messageSent : text.surveySent) : sending ? text.sending : '';
+  // Thanks once sent (shown); else, for screen readers only, that the panel opened or what is wrong.
+  const sent = phase === 'sent';
+  const note = sent ? (kind === 'message' ? text.messageSent : text.surveySent) : panel.announcement ? text[panel.announcement] : '';
   return html`
-    <div part=${kind === 'message' ? 'message-form' : 'survey'} class="panel" @keydown=${(event: KeyboardEvent) => event.key === 'Escape' && panel.dismiss()}>
-      ${phase === 'sent' ? nothing : form}
-      <p class="note" role="status">${note}</p>
+    <div part=${kind === 'message' ? 'message-form' : 'survey'} class="panel" @keydown=${escape(panel)}>
+      ${sent ? nothing : form}
+      <p class=${sent ? 'note' : 'note hidden'} role="status">${note}</p>
     </div>
   `;
 }
+
+/** Escape closes the panel, and goes no further (a dialog around the element stays open). */
+const escape = (panel: AfterCall) => (event: KeyboardEvent) => {
+  if (event.key === 'Escape' && panel.dismiss()) event.stopPropagation();
+};
 
 const submit = (panel: AfterCall) => (event: Event) => {
   event.preventDefault();
