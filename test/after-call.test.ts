@@ -313,15 +313,15 @@ describe('leave a message (leave-message)', () => {
   it('works from the keyboard alone', async () => {
     const el = await element({ create: 'no-agents' });
     await callUntilPanel(el, 'message-form');
-    // No letter twice in a row: WebKit's WebDriver drops a repeated key.
-    await sendKeys({ type: '+1 234 5678' });
+    // No character twice: WebKit's WebDriver drops some repeated keys.
+    await sendKeys({ type: '+12345678' });
     await sendKeys({ press: 'Tab' });
     await sendKeys({ type: 'Ring me' });
     await sendKeys({ press: 'Tab' });
     const sent = oneEvent(el, 'message-sent');
     await sendKeys({ press: 'Enter' });
-    expect((await sent).detail.caller).to.equal('+1 234 5678');
-    expect(await bodies(LEAVE_MESSAGE)).to.deep.include({ channel: 'WEB', callId: 'visitor', caller: '+1 234 5678', leaveMessage: 'Ring me' });
+    expect((await sent).detail.caller).to.equal('+12345678');
+    expect(await bodies(LEAVE_MESSAGE)).to.deep.include({ channel: 'WEB', callId: 'visitor', caller: '+12345678', leaveMessage: 'Ring me' });
   });
 
   it('leaveMessage() sends a site form’s message, and refuses fields that cannot be sent without sending', async () => {
