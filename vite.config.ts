@@ -68,6 +68,8 @@ const tokenService: Plugin = {
           channelId: env.CEC_CHANNEL_ID!,
           allowedOrigins: devServerOrigins(server),
           rateLimit: 120,
+          // Trying the message form and the survey again and again, as a developer does.
+          rateLimitMessage: 120,
           // Every poll would be a JSON line here; LOG_LEVEL=info shows them.
           logger: pino({ level: env.LOG_LEVEL ?? 'warn' }),
         });

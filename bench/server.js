@@ -99,10 +99,10 @@ const forgedRun = (amount, prefix) => {
 };
 
 // Warm the AccessToken cache, and get a visitor token for the proxied calls.
-const { token } = await (await fetch(`${base}/token`, { method: 'POST', body: '{}' })).json();
+const { token } = await (await fetch(`${base}/token`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' })).json();
 const poll = { url: `${base}/v1/getClickToCallEvents?channel=WEB`, headers: { 'ccmessaging-token': token } };
 
-const tokenRun = await run({ url: `${base}/token`, method: 'POST', body: '{}' });
+const tokenRun = await run({ url: `${base}/token`, method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
 const freshPoll = await run(poll);
 
 // RSS is measured from a process that has served forged tokens before, so that the heap's first growth is
@@ -173,10 +173,10 @@ async function manyInstances() {
   const rows = [];
   const measure = async (title, env, count) => {
     const instances = await Promise.all(Array.from({ length: count }, () => startService(env)));
-    const { token: visitorToken } = await (await fetch(`${instances[0].base}/token`, { method: 'POST', body: '{}' })).json();
+    const { token: visitorToken } = await (await fetch(`${instances[0].base}/token`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' })).json();
     const urls = (path) => instances.map((instance) => `${instance.base}${path}`);
     const results = {
-      token: await run({ url: urls('/token'), method: 'POST', body: '{}', connections: CONNECTIONS_MANY }),
+      token: await run({ url: urls('/token'), method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}', connections: CONNECTIONS_MANY }),
       poll: await run({ url: urls('/v1/getClickToCallEvents?channel=WEB'), headers: { 'ccmessaging-token': visitorToken }, connections: CONNECTIONS_MANY }),
       // Counted by the rate limit, answered without CEC: the service's own cost, Redis included.
       preflight: await run({ url: urls('/token'), method: 'OPTIONS', headers: { Origin: 'https://shop.example' }, connections: CONNECTIONS_MANY }),

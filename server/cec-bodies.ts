@@ -6,7 +6,10 @@ type Json = Record<string, unknown>;
 
 /** What the service puts in itself, never the browser: the visitor's id and the WEB channel's configuration ID. */
 export interface ServerFields {
-  /** The visitor's id as CEC's callId/userId take it: 1–24 characters (asked for only by the operations that send it). */
+  /**
+   * The visitor's id as CEC's callId/userId take it: 1–24 characters (asked for only by the operations that send it,
+   * once the browser's fields are checked); refuses a visitor the token is not for.
+   */
   readonly visitorId: () => Promise<string>;
   readonly channelConfigId: string;
 }
@@ -16,10 +19,21 @@ export type BodyRule = (json: Json, server: ServerFields) => Json | Promise<Json
 
 /** The languages getsatisfactionsurveymode documents. */
 const SURVEY_LANGUAGES = new Set(['zh_CN', 'en_US', 'pt_BR', 'ar_SA', 'fr_FR', 'es_ES']);
-/** Control characters (C0, DEL, C1). */
-const CONTROL = /\p{Cc}/u;
-/** The same but line breaks and tabs, which a message or a comment may hold. */
+/** Control characters (C0, DEL, C1) but line breaks and tabs, which a message or a comment may hold. */
 const CONTROL_BUT_LINE_BREAKS = /[^\P{Cc}\n\r\t]/u;
+/** Control and format characters (bidi overrides, zero-width spaces and joiners…): none belongs in a contact. */
+const CONTROL_OR_FORMAT = /[\p{Cc}\p{Cf}]/u;
+/** What shows nothing: white space, separators, format characters, the Braille blank and the Hangul filler. */
+const INVISIBLE = /[\s\p{Z}\p{Cf}\u2800\u3164]/gu;
+/** A contact as the element takes it (src/after-call/after-call.ts `messageProblems`): an e-mail address… */
+const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
+/** …or a phone number of 5–20 digits. */
+const PHONE = /^\+?[\d(][\d\s().-]*$/;
+
+/** Whether `value` holds nothing visible. */
+const blank = (value: string) => !value.replace(INVISIBLE, '');
+/** Whether `value` has no lone surrogate (ES2024's `isWellFormed`, in Node ≥ 20). */
+const wellFormed = (value: string) => (value as string & { isWellFormed(): boolean }).isWellFormed();
 
 const invalid = (message: string, detail = message) => new Refusal(400, 'bad-request', message, {}, detail);
 
@@ -28,12 +42,13 @@ function channelOf({ channel }: Json): string {
   return channel;
 }
 
-/** The string `json[name]` (trimmed with `trim`), free of the characters `control` matches. */
+/** The string `json[name]` (trimmed with `trim`): well-formed UTF-16, free of the characters `control` matches. */
 function text(json: Json, name: string, control: RegExp, { trim = false } = {}): string {
   const value = json[name];
   if (typeof value !== 'string') throw invalid(`${name} must be a string`);
+  if (!wellFormed(value)) throw invalid(`${name} must not contain lone surrogates`, `${name} is not well-formed Unicode (a lone surrogate)`);
   const kept = trim ? value.trim() : value;
-  if (control.test(kept)) throw invalid(`${name} must not contain control characters`);
+  if (control.test(kept)) throw invalid(`${name} must not contain ${control === CONTROL_OR_FORMAT ? 'control or format' : 'control'} characters`);
   return kept;
 }
 
@@ -58,11 +73,16 @@ export const dropClickToCall: BodyRule = (json) => ({ channel: channelOf(json) }
  */
 export const doLeaveMessage: BodyRule = async (json, server) => {
   const channel = channelOf(json);
-  // Trimmed. CEC sets no limit; 128 holds a phone number or an e-mail address.
-  const caller = sized('caller', text(json, 'caller', CONTROL, { trim: true }), 1, 128);
-  // As typed (up to a textarea's maxlength of 500), but not blank.
+  // Trimmed. CEC sets no limit; 128 holds a phone number or an e-mail address, which it must be (as the element checks).
+  const caller = sized('caller', text(json, 'caller', CONTROL_OR_FORMAT, { trim: true }), 1, 128);
+  if (blank(caller)) throw invalid('caller must not be blank');
+  const digits = caller.replace(/\D/g, '').length;
+  if (!EMAIL.test(caller) && !(PHONE.test(caller) && digits >= 5 && digits <= 20)) {
+    throw invalid('caller must be a phone number (5–20 digits) or an e-mail address');
+  }
+  // As typed (up to a textarea's maxlength of 500), but not blank: something visible besides spaces and fillers.
   const leaveMessage = sized('leaveMessage', text(json, 'leaveMessage', CONTROL_BUT_LINE_BREAKS), 1, 500);
-  if (!leaveMessage.trim()) throw invalid('leaveMessage must not be blank');
+  if (blank(leaveMessage)) throw invalid('leaveMessage must not be blank');
   return { callId: await server.visitorId(), caller, leaveMessage, channel };
 };
 

@@ -55,13 +55,28 @@ export function writeAnswer(req: IncomingMessage, res: ServerResponse, { status,
 export const declaresBody = (req: IncomingMessage): boolean =>
   Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
 
+/** The one media type a body may have: JSON, in UTF-8 if a charset is named. */
+const JSON_TYPE = /^application\/json[ \t]*(?:;[ \t]*charset=(?:utf-8|"utf-8")[ \t]*)?$/i;
+
 /**
  * The body as a JSON object (an empty body is `{}`), received within `timeoutMs`: over `max` bytes is 413
- * (at once when Content-Length says so), too slow 408, anything but a JSON object 400.
+ * (at once when Content-Length says so), too slow 408, a body without `Content-Type: application/json` 415,
+ * anything but UTF-8 or a JSON object 400. A body a parser mounted before the service read (`express.json()`,
+ * which checked its type) is taken as it parsed it.
  */
 export async function readJson(req: IncomingMessage, max: number, timeoutMs: number): Promise<Record<string, unknown>> {
-  const text = (await readBody(req, max, timeoutMs)).toString('utf8');
-  if (!text) return {};
+  const parsedBefore = req.readableEnded;
+  const bytes = await readBody(req, max, timeoutMs);
+  if (!bytes.length) return {};
+  if (!parsedBefore && !JSON_TYPE.test(req.headers['content-type'] ?? '')) {
+    throw new Refusal(415, 'unsupported-media-type', 'the body must be sent as Content-Type: application/json');
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new Refusal(400, 'bad-request', 'the body must be UTF-8');
+  }
   try {
     const json: unknown = JSON.parse(text);
     if (typeof json === 'object' && json !== null && !Array.isArray(json)) return json as Record<string, unknown>;

@@ -8,8 +8,8 @@ import { defaultLogger } from './log.js';
 /** Who the visitor is, for applyToken. */
 export interface Visitor {
   /**
-   * 1–32 characters, stable for one visitor. At most 24 to leave messages and rate calls: CEC's
-   * doLeaveMessage callId and saveSatisfaction userId take 1–24 (a longer one gets 400 there).
+   * 1–32 characters (UTF-16 units, as CEC counts), stable for one visitor. At most 24 to leave messages and rate
+   * calls: CEC's doLeaveMessage callId and saveSatisfaction userId take 1–24 (a longer one gets 400 there).
    */
   readonly userId: string;
   readonly userName?: string;
@@ -33,10 +33,15 @@ export interface TokenServiceOptions {
   readonly publicOrigin?: string;
   /** Other origins allowed to call cross-origin (CORS). */
   readonly allowedOrigins?: readonly string[];
-  /** Requests per minute per visitor for `/token`, `createClickToCall`, `doLeaveMessage` and `saveSatisfaction`. Default 20. */
+  /** Requests per minute per visitor for `/token` and `createClickToCall`. Default 20. */
   readonly rateLimit?: number;
   /** Requests per minute per visitor for everything else (polling, support check, drop, survey mode). Default 300. */
   readonly rateLimitPoll?: number;
+  /**
+   * Messages and ratings (`doLeaveMessage` and `saveSatisfaction` together) per **hour** per visitor address,
+   * counted apart from `rateLimit`. Default 6. There is no cap over all visitors: one attacker could spend it.
+   */
+  readonly rateLimitMessage?: number;
   /**
    * Whose `X-Forwarded-For` tells the visitor's address: `false` (default: the connection's address), a hop
    * count, or addresses/CIDRs (`loopback`, `uniquelocal`, `10.0.0.1`, `10.0.0.0/8`…) — Express's semantics.
@@ -44,14 +49,17 @@ export interface TokenServiceOptions {
   readonly trustProxy?: TrustProxy;
   /**
    * Visitors counted at once per limit, which bounds the limits' memory (about 21 MB each at the default 50000):
-   * past it, visitors not yet counted get 429 until counts expire (a minute at most).
+   * past it, visitors not yet counted get 429 until counts expire (a minute at most; an hour for messages).
    */
   readonly maxTrackedVisitors?: number;
   /** Key that signs the anonymous visitor cookie (≥ 32 characters). Default: derived from the app secret. */
   readonly visitorCookieKey?: string;
   /** Where the service answers. Default `/apiaccess/ccmessaging`, the element's default `api-base`. */
   readonly mount?: string;
-  /** The visitor behind a request. Default: a random anonymous id kept in a signed HttpOnly, Secure, SameSite cookie. */
+  /**
+   * The visitor behind a request. Default: a random anonymous id kept in a signed HttpOnly, Secure, SameSite cookie
+   * (issued by `/token`; doLeaveMessage and saveSatisfaction never issue one, and answer 403 without it).
+   */
   readonly identify?: (req: IncomingMessage, res: ServerResponse) => Visitor | Promise<Visitor>;
   /** AccessToken lifetime asked of tokenByAkSk, in seconds (≤ 3600). Default 3600. */
   readonly accessTokenLifetime?: number;
@@ -90,6 +98,7 @@ export interface Config {
   readonly origins: ReadonlySet<string>;
   readonly rateLimit: number;
   readonly rateLimitPoll: number;
+  readonly rateLimitMessage: number;
   readonly trustProxy: (address: string, hop: number) => boolean;
   readonly maxTrackedVisitors: number;
   readonly visitorCookieKey: string | undefined;
@@ -231,6 +240,7 @@ export function readOptions(options: TokenServiceOptions): Config {
     origins,
     rateLimit: integer(options.rateLimit, 20, 'rateLimit'),
     rateLimitPoll: integer(options.rateLimitPoll, 300, 'rateLimitPoll'),
+    rateLimitMessage: integer(options.rateLimitMessage, 6, 'rateLimitMessage'),
     trustProxy: readTrustProxy(options.trustProxy, 'trustProxy'),
     maxTrackedVisitors: integer(options.maxTrackedVisitors, 50_000, 'maxTrackedVisitors'),
     visitorCookieKey: options.visitorCookieKey,

@@ -8,50 +8,62 @@ import type { Config } from './options.js';
 import { COMMAND_TIMEOUT_MS, type RedisLink } from './redis-link.js';
 
 /**
- * `call`: `/token`, createClickToCall, doLeaveMessage and saveSatisfaction, at `rateLimit`; `poll`: everything
- * else, at `rateLimitPoll`.
+ * `call`: `/token` and createClickToCall, at `rateLimit` a minute; `message`: doLeaveMessage and saveSatisfaction,
+ * at `rateLimitMessage` an hour; `poll`: everything else, at `rateLimitPoll` a minute.
  */
-export type Bucket = 'call' | 'poll';
+export type Bucket = 'call' | 'poll' | 'message';
 
-/** Every count lives one window. */
-const WINDOW_MS = 60_000;
+/** Every count lives one window: a minute, the messages' an hour. */
+const WINDOW_MS: Readonly<Record<Bucket, number>> = { call: 60_000, poll: 60_000, message: 3_600_000 };
 /** Past this many /64s of one IPv6 /48 (one site) in a window, the rest of that /48 counts as one visitor. */
 const NETWORKS_PER_SITE = 64;
 
 /**
- * Per-visitor limits over one-minute windows. Each visitor's count lives for its window and is then dropped:
- * nothing is evicted early, so no flood of other clients ever frees a limited one. Memory is bounded by
- * `maxTrackedVisitors` per bucket: past it, visitors not yet counted wait (429) until counts expire — and an
- * IPv6 block cannot get there alone, as a /48 counts as at most 64 visitors.
+ * Per-visitor limits over one-minute windows (messages and ratings: one-hour windows). Each visitor's count lives
+ * for its window and is then dropped: nothing is evicted early, so no flood of other clients ever frees a limited
+ * one. Memory is bounded by `maxTrackedVisitors` per bucket: past it, visitors not yet counted wait (429) until
+ * counts expire — and an IPv6 block cannot get there alone, as a /48 counts as at most 64 visitors per window.
  *
  * With `redis`, the counts live in Redis under `prefix`, shared by every instance; while Redis is unreachable
  * (or slower than 500 ms), each instance counts in its own memory (rate-limiter-flexible's insurance limiter).
  */
 export function visitorLimits(config: Config, onFull: (bucket: Bucket) => void, redis?: { link: RedisLink; prefix: string }) {
   const limiter = (bucket: Bucket, points: number) => {
-    const memory = new RateLimiterMemory({ keyPrefix: bucket, points, duration: WINDOW_MS / 1000 });
+    const duration = WINDOW_MS[bucket] / 1000;
+    const memory = new RateLimiterMemory({ keyPrefix: bucket, points, duration });
     if (!redis) return { memory, shared: memory };
     const store = new RateLimiterRedis({
       storeClient: redis.link.client,
       keyPrefix: `${redis.prefix}limit:${bucket}`,
       points,
-      duration: WINDOW_MS / 1000,
+      duration,
       rejectIfRedisNotReady: true,
     });
     // The insurance answers for a Redis that fails or is slow; on the wrapper only, so that no request counts twice.
     return { memory, shared: new RLWrapperTimeouts({ limiter: store, timeoutMs: COMMAND_TIMEOUT_MS, insuranceLimiter: memory }) };
   };
-  const limiters = { call: limiter('call', config.rateLimit), poll: limiter('poll', config.rateLimitPoll) };
-  const tracked: Record<Bucket, NewVisitors> = { call: new NewVisitors(), poll: new NewVisitors() };
-  const networks = new Networks(config.maxTrackedVisitors);
+  const limiters = {
+    call: limiter('call', config.rateLimit),
+    poll: limiter('poll', config.rateLimitPoll),
+    message: limiter('message', config.rateLimitMessage),
+  };
+  const tracked: Record<Bucket, NewVisitors> = {
+    call: new NewVisitors(WINDOW_MS.call),
+    poll: new NewVisitors(WINDOW_MS.poll),
+    message: new NewVisitors(WINDOW_MS.message),
+  };
+  // Which /64s of a /48 count alone, over the bucket's window: the hourly limit's own, so that a /48 cannot bring
+  // 64 new /64s each minute to the messages.
+  const minute = new Networks(config.maxTrackedVisitors, WINDOW_MS.call, 'site');
+  const networks: Record<Bucket, Networks> = { call: minute, poll: minute, message: new Networks(config.maxTrackedVisitors, WINDOW_MS.message, 'message-site') };
   /** Counts the request against `bucket`; past the limit, a 429 with Retry-After. */
   return async (bucket: Bucket, req: IncomingMessage): Promise<void> => {
     const shared = redis && (await redis.link.usable()) ? redis : undefined;
-    const key = await networks.of(clientAddress(req, config.trustProxy), shared);
+    const key = await networks[bucket].of(clientAddress(req, config.trustProxy), shared);
     const counter: RateLimiterAbstract = shared ? limiters[bucket].shared : limiters[bucket].memory;
     if (tracked[bucket].full(config.maxTrackedVisitors) && !(await counter.get(key))) {
       onFull(bucket);
-      throw new Refusal(429, 'rate-limited', 'too many requests', { 'Retry-After': String(WINDOW_MS / 1000) });
+      throw new Refusal(429, 'rate-limited', 'too many requests', { 'Retry-After': String(WINDOW_MS[bucket] / 1000) });
     }
     try {
       const counted = await counter.consume(key);
@@ -73,6 +85,8 @@ class NewVisitors {
   #current = 0;
   #previous = 0;
 
+  constructor(private readonly windowMs: number) {}
+
   add(): void {
     this.#roll();
     this.#current++;
@@ -85,11 +99,11 @@ class NewVisitors {
   }
 
   #roll() {
-    const windows = Math.floor((Date.now() - this.#windowStart) / WINDOW_MS);
+    const windows = Math.floor((Date.now() - this.#windowStart) / this.windowMs);
     if (windows < 1) return;
     this.#previous = windows === 1 ? this.#current : 0;
     this.#current = 0;
-    this.#windowStart += windows * WINDOW_MS;
+    this.#windowStart += windows * this.windowMs;
   }
 }
 
@@ -103,14 +117,18 @@ return 1`;
 /**
  * Who a visitor is, from their address: IPv4 per address; IPv6 per /64 — the smallest network one subscriber
  * is given — while its /48 spreads over at most 64 of them in a window, then per /48. With Redis, the /64s a /48
- * has used are counted there, for every instance at once.
+ * has used are counted there (under `<prefix><name>:`), for every instance at once.
  */
 class Networks {
   #windowStart = Date.now();
   /** The /64s seen per /48 in this window. */
   readonly #sites = new Map<string, Set<string>>();
 
-  constructor(private readonly maxSites: number) {}
+  constructor(
+    private readonly maxSites: number,
+    private readonly windowMs: number,
+    private readonly name: string,
+  ) {}
 
   async of(address: string | undefined, shared?: { link: RedisLink; prefix: string }): Promise<string> {
     if (address === undefined) return 'unknown';
@@ -120,13 +138,14 @@ class Networks {
     const network = prefixOf(ip as ipaddr.IPv6, 64);
     if (shared) {
       try {
-        const alone = await shared.link.run((client) => client.eval(COUNTS_ALONE, 1, `${shared.prefix}site:${site}`, network, NETWORKS_PER_SITE, WINDOW_MS));
+        const key = `${shared.prefix}${this.name}:${site}`;
+        const alone = await shared.link.run((client) => client.eval(COUNTS_ALONE, 1, key, network, NETWORKS_PER_SITE, this.windowMs));
         return alone === 1 ? network : site;
       } catch {
         // Redis is down: counted here.
       }
     }
-    if (Date.now() - this.#windowStart >= WINDOW_MS) {
+    if (Date.now() - this.#windowStart >= this.windowMs) {
       this.#sites.clear();
       this.#windowStart = Date.now();
     }

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
 import { AccessTokens } from './access-token.js';
 import { adminHandler, type Health } from './admin.js';
+import { passedOn } from './cec-answers.js';
 import * as bodies from './cec-bodies.js';
 import { declaresBody, readJson, Refusal, refusalAnswer, writeAnswer, type Answer } from './http.js';
 import { serviceLog } from './log.js';
@@ -44,9 +45,9 @@ const operations = new Map<string, Operation>([
   ['v1/getClickToCallEvents', { method: 'GET', bucket: 'poll' }],
   ['v1/dropClickToCall', { method: 'POST', bucket: 'poll', body: bodies.dropClickToCall, resend: true }],
   ['getsatisfactionsurveymode', { method: 'POST', bucket: 'poll', body: bodies.getSatisfactionSurveyMode, resend: true }],
-  // A message or a rating can be spam, and CEC may have saved it before refusing.
-  ['doLeaveMessage', { method: 'POST', bucket: 'call', body: bodies.doLeaveMessage, resend: false }],
-  ['saveSatisfaction', { method: 'POST', bucket: 'call', body: bodies.saveSatisfaction, resend: false }],
+  // A message or a rating can be spam (a limit of their own, per hour), and CEC may have saved it before refusing.
+  ['doLeaveMessage', { method: 'POST', bucket: 'message', body: bodies.doLeaveMessage, resend: false }],
+  ['saveSatisfaction', { method: 'POST', bucket: 'message', body: bodies.saveSatisfaction, resend: false }],
 ]);
 /** `<mount>/token`: a visitor's token, at the costly limit. */
 const tokenRoute = { method: 'POST', bucket: 'call' } as const;
@@ -56,7 +57,8 @@ const tokenRoute = { method: 'POST', bucket: 'call' } as const;
  * short-lived token (tokenByAkSk → applyToken), and `<mount>/v1/<operation>` (the four click-to-dial
  * operations) and `<mount>/<operation>` (doLeaveMessage, getsatisfactionsurveymode, saveSatisfaction) forward
  * CEC's operations with the gateway credentials added server-side. A standard `(req, res, next?)` handler for
- * `node:http`, Express, Connect and Vite's dev server; no request makes it throw.
+ * `node:http`, Express, Connect and Vite's dev server; no request makes it throw. What CEC answers reaches the
+ * browser rebuilt from the fields CEC documents for the operation, never as CEC wrote it.
  */
 export function createTokenService(options: TokenServiceOptions): TokenService {
   const config = readOptions(options);
@@ -77,7 +79,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     redis && sharedAccessTokens(redis, `click-to-call:{${tenant}}:`, config.appSecret, config.upstreamTimeout),
   );
   if (config.exposeAccessToken) log.warn('exposeAccessToken is on: the AccessToken and app key reach browsers');
-  const fullWarnedAt = { call: 0, poll: 0 };
+  const fullWarnedAt = { call: 0, poll: 0, message: 0 };
   const limit = visitorLimits(
     config,
     (bucket) => {
@@ -87,7 +89,8 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     },
     redis && { link: redis, prefix },
   );
-  const identify = config.identify ?? anonymousVisitors(config.visitorCookieKey ?? cookieKeyFrom(config.appSecret));
+  const anonymous = config.identify ? undefined : anonymousVisitors(config.visitorCookieKey ?? cookieKeyFrom(config.appSecret));
+  const identify = config.identify ?? anonymous!;
 
   function redisEvents() {
     return {
@@ -118,11 +121,18 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
    * An upstream call with the gateway credentials; a refusal renews the AccessToken when it may be the cause,
    * and sends again, except with `resend: false` (createClickToCall, doLeaveMessage, saveSatisfaction): CEC may
    * have acted before refusing (createClickToCall's 403 "request timed out"), and the browser, which retries
-   * once, is the one layer that decides.
+   * once, is the one layer that decides. The answer comes with the AccessToken it answered (the renewed one after
+   * a resend), which it must not echo.
    */
-  async function withGateway(path: string, init: RequestInit & { headers: Record<string, string> }, resend = true): Promise<UpstreamAnswer> {
-    const send = (accessToken: string) =>
-      requestCec(config, path, { ...init, headers: { ...init.headers, 'x-app-key': config.appKey, Authorization: `Bearer ${accessToken}` } }, observe);
+  async function withGateway(
+    path: string,
+    init: RequestInit & { headers: Record<string, string> },
+    resend = true,
+  ): Promise<UpstreamAnswer & { accessToken: string }> {
+    const send = async (accessToken: string) => ({
+      ...(await requestCec(config, path, { ...init, headers: { ...init.headers, 'x-app-key': config.appKey, Authorization: `Bearer ${accessToken}` } }, observe)),
+      accessToken,
+    });
     const token = await accessTokens.get();
     const answer = await send(token);
     if (answer.status !== 401 && answer.status !== 403) return answer;
@@ -130,26 +140,40 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     return renewed && resend ? send(renewed) : answer;
   }
 
-  async function visitorOf(req: IncomingMessage, res: ServerResponse): Promise<Visitor> {
-    const visitor = await identify(req, res);
-    if (typeof visitor?.userId !== 'string' || !/^.{1,32}$/u.test(visitor.userId)) {
-      throw new Error('identify() must return a userId of 1–32 characters');
+  /** The visitor, from `found` (identify()'s answer): a userId of 1–32 UTF-16 units, as CEC counts them. */
+  function checkedVisitor(found: Visitor | undefined): Visitor {
+    const userId: unknown = found?.userId;
+    if (typeof userId !== 'string' || userId.length < 1 || userId.length > 32 || !wellFormed(userId)) {
+      throw new Error('identify() must return a userId of 1–32 characters (UTF-16 units)');
     }
-    return visitor;
+    return found!;
+  }
+
+  async function visitorOf(req: IncomingMessage, res: ServerResponse): Promise<Visitor> {
+    return checkedVisitor(await identify(req, res));
   }
 
   /**
    * The visitor's id where CEC takes 1–24 characters: doLeaveMessage's callId ("User ID") and saveSatisfaction's
-   * userId. It is the id applyToken got, from identify(), never one the browser sends.
+   * userId. It is the id applyToken got, from identify(), never one the browser sends; and the ccmessaging-token
+   * must be that visitor's. Never issues a cookie: without a valid one, the default identify() refuses (403).
    */
-  async function shortVisitorId(req: IncomingMessage, res: ServerResponse): Promise<string> {
-    const { userId } = await visitorOf(req, res);
+  async function shortVisitorId(req: IncomingMessage, res: ServerResponse, visitorToken: string): Promise<string> {
+    const found = anonymous ? anonymous.known(req) : await identify(req, res);
+    if (!found) throw new Refusal(403, 'forbidden', 'this visitor is not known: ask for a token first', {}, 'no valid visitor cookie (a message or a rating never issues one)');
+    const { userId } = checkedVisitor(found);
     // The anonymous cookie may hold a 32-character id from before ids had 24 (see visitor-cookie.ts).
-    const id = config.identify ? userId : shortAnonymousId(userId);
-    const length = [...id].length;
-    if (length <= 24) return id;
-    const detail = `identify() must give userIds of at most 24 characters to leave messages and rate calls (CEC's callId/userId); this one has ${length}`;
-    throw new Refusal(400, 'bad-request', 'this visitor cannot leave messages or rate calls', {}, detail);
+    const id = anonymous ? shortAnonymousId(userId) : userId;
+    if (id.length > 24) {
+      const detail = `identify() must give userIds of at most 24 characters to leave messages and rate calls (CEC's callId/userId); this one has ${id.length}`;
+      throw new Refusal(400, 'bad-request', 'this visitor cannot leave messages or rate calls', {}, detail);
+    }
+    // CEC's tokens name their user (cec-api.md §4): one that names another is refused; an opaque one is not checked.
+    const named = userIdIn(visitorToken);
+    if (named !== undefined && named !== userId) {
+      throw new Refusal(403, 'forbidden', 'the token is not this visitor\'s', {}, 'the ccmessaging-token names another userId than identify() gives');
+    }
+    return id;
   }
 
   async function issueToken(req: IncomingMessage, res: ServerResponse): Promise<Answer> {
@@ -176,15 +200,20 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     return { status: 200, body: JSON.stringify(grant) };
   }
 
-  async function forward(req: IncomingMessage, res: ServerResponse, route: string, search: URLSearchParams): Promise<Answer> {
+  /**
+   * One of the seven operations, forwarded. CEC's answer reaches the browser with CEC's status, rebuilt from the
+   * fields CEC documents for the operation (cec-answers.ts); one that holds a credential is not passed on (502).
+   */
+  async function forward(req: IncomingMessage, res: ServerResponse, route: string, search: URLSearchParams): Promise<LoggedAnswer> {
     const visitorToken = req.headers['ccmessaging-token'];
     if (!headerSafe(visitorToken)) throw new Refusal(400, 'bad-request', 'the ccmessaging-token header is missing or malformed');
     const operation = operations.get(route)!;
+    const name = route.split('/').pop()!;
     let body: string | undefined;
     let query = '';
     if (operation.method === 'POST') {
       const json = await readJson(req, config.maxBodyBytes, config.bodyTimeout);
-      const server = { visitorId: () => shortVisitorId(req, res), channelConfigId: config.channelId };
+      const server = { visitorId: () => shortVisitorId(req, res, visitorToken), channelConfigId: config.channelId };
       body = JSON.stringify(await operation.body(json, server));
     } else {
       const channel = search.get('channel');
@@ -198,15 +227,29 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
       { method: operation.method, headers: { 'Content-Type': 'application/json', 'ccmessaging-token': visitorToken }, body },
       operation.method === 'GET' || operation.resend,
     );
+    // Compared as CEC sent it and as JSON writes it again (a secret with `/` may come as `\/`, or escaped as \uXXXX).
+    const texts = [answer.text, JSON.stringify(answer.json)];
+    if ([config.appKey, config.appSecret, answer.accessToken].some((secret) => texts.some((text) => text.includes(secret)))) {
+      throw new UpstreamFailure(502, name, `echoed a credential (the app key, the app secret or the AccessToken) in its answer (HTTP ${answer.status}): not passed on`);
+    }
+    const { status, json } = answer;
     const rotated = answer.headers.get('ccmessaging-token');
-    return { status: answer.status, body: answer.text, headers: headerSafe(rotated) ? { 'ccmessaging-token': rotated } : {} };
+    const errorCode = json.errorCode === undefined ? '' : `, errorCode "${String(json.errorCode).replace(/[^\x20-\x7e]/g, '?').slice(0, 64)}"`;
+    return {
+      status,
+      body: JSON.stringify(passedOn(name, json)),
+      headers: headerSafe(rotated) ? { 'ccmessaging-token': rotated } : {},
+      detail: status < 200 || status > 299 ? `${name}: CEC answered HTTP ${status}${errorCode}` : undefined,
+    };
   }
 
   /** What `req` asks for, or a refusal; every request under the mount counts against its visitor's limit. */
-  async function handle(req: IncomingMessage, res: ServerResponse, url: URL, originAllowed: boolean): Promise<Answer> {
+  async function handle(req: IncomingMessage, res: ServerResponse, url: URL, originAllowed: boolean): Promise<LoggedAnswer> {
     const route = url.pathname.slice(`${mount}/`.length);
     const target = route === 'token' ? tokenRoute : operations.get(route);
     await limit(target && req.method === target.method ? target.bucket : 'poll', req);
+    // `\`, `.`/`..` and `%2e` segments would be resolved into another route (`doLeaveMessage\..\token` is /token).
+    if (url.pathname !== req.url!.split('?')[0]) throw new Refusal(400, 'bad-request', 'the request path is not in its normal form');
     if (req.headers.origin !== undefined && !originAllowed) throw new Refusal(403, 'origin', 'this origin is not allowed');
     if (!target || (req.method !== target.method && req.method !== 'OPTIONS')) throw new Refusal(404, 'not-found', 'not found');
     if (req.method !== 'POST' && declaresBody(req)) throw new Refusal(400, 'bad-request', `${req.method} requests take no body`);
@@ -224,7 +267,9 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
 
   const handler: TokenServiceHandler = (req, res, next) => {
     const url = requestPath(req);
-    if (!url || (url.pathname !== `${mount}/token` && !url.pathname.startsWith(`${mount}/`))) {
+    // Its own: a path under the mount, as written or once resolved (a path that is not in its normal form is refused).
+    const ours = (path: string) => path === `${mount}/token` || path.startsWith(`${mount}/`);
+    if (!url || (!ours(url.pathname) && !ours(req.url!.split('?')[0]))) {
       if (next) return next();
       const refusal = url ? new Refusal(404, 'not-found', 'not found') : new Refusal(400, 'bad-request', 'the request target is not a path');
       return writeAnswer(req, res, refusalAnswer(refusal));
@@ -235,14 +280,14 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     const originAllowed = typeof origin === 'string' && config.origins.has(origin);
     const corsHeaders: Record<string, string> = originAllowed ? cors(origin) : { Vary: 'Origin' };
     handle(req, res, url, originAllowed)
-      .catch((error: unknown): Answer & { detail?: string } => {
+      .catch((error: unknown): LoggedAnswer => {
         if (error instanceof Refusal) {
           if (error.status < 500) metrics.refused.inc({ reason: refusalReason(error) });
           return { ...refusalAnswer(error), detail: error.detail };
         }
         return { ...refusalAnswer(new Refusal(500, 'internal', 'internal error')), detail: `unexpected failure: ${(error as Error)?.message}` };
       })
-      .then((answer: Answer & { detail?: string }) => {
+      .then((answer: LoggedAnswer) => {
         writeAnswer(req, res, { ...answer, headers: { ...corsHeaders, ...answer.headers, 'X-Request-Id': id } });
         const path = url.pathname.slice(0, 200);
         const fields = { requestId: id, method: req.method, path, status: answer.status, ms: Date.now() - started, detail: answer.detail };
@@ -259,6 +304,28 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     health,
     close: async () => redis?.close(),
   });
+}
+
+/** An answer, and for the log line why it failed. */
+type LoggedAnswer = Answer & { readonly detail?: string };
+
+/** Whether `value` has no lone surrogate (ES2024's `isWellFormed`, in Node ≥ 20). */
+const wellFormed = (value: string) => (value as string & { isWellFormed(): boolean }).isWellFormed();
+
+/**
+ * The userId a ccmessaging-token names, if it is in CEC's documented form (cec-api.md §4: URL-encoded Base64 of
+ * JSON with tenantId, channelId, userId and createTime); `undefined` for an opaque token.
+ */
+function userIdIn(token: string): string | undefined {
+  try {
+    const base64 = decodeURIComponent(token);
+    if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(base64)) return undefined;
+    const claims: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(base64, 'base64')));
+    const userId = typeof claims === 'object' && claims !== null ? (claims as Record<string, unknown>).userId : undefined;
+    return typeof userId === 'string' ? userId : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** How `/metrics` counts a refusal of the service's own. */

@@ -28,16 +28,22 @@ const derivedKeys = new Map<string, Buffer>();
 /**
  * The default `identify`: a random anonymous id per browser, in an HttpOnly, Secure, SameSite cookie signed
  * with HMAC-SHA256, so a client cannot pick its userId; a missing, unsigned or forged cookie gets a fresh id.
+ * Its `known(req)` is the visitor of a valid cookie, or `undefined`: it never issues one.
  */
 export function anonymousVisitors(key: string | Buffer) {
   const sign = (id: string) => createHmac('sha256', key).update(id).digest('base64url');
-  return (req: IncomingMessage, res: ServerResponse): Visitor => {
+  const known = (req: IncomingMessage): Visitor | undefined => {
     const cookie = SIGNED_ID.exec(req.headers.cookie ?? '');
-    if (cookie && timingSafeEqual(Buffer.from(sign(cookie[1])), Buffer.from(cookie[2]))) return { userId: cookie[1] };
+    return cookie && timingSafeEqual(Buffer.from(sign(cookie[1])), Buffer.from(cookie[2])) ? { userId: cookie[1] } : undefined;
+  };
+  const identify = (req: IncomingMessage, res: ServerResponse): Visitor => {
+    const visitor = known(req);
+    if (visitor) return visitor;
     const userId = randomBytes(ID_BYTES).toString('hex');
     res.setHeader('Set-Cookie', `${COOKIE}=${userId}.${sign(userId)}; Path=/; Max-Age=${ONE_YEAR_S}; HttpOnly; Secure; SameSite=Lax`);
     return { userId };
   };
+  return Object.assign(identify, { known });
 }
 
 /**

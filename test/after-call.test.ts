@@ -115,7 +115,7 @@ describe('leave a message (leave-message)', () => {
     await waitUntil(() => shadow(el).activeElement === field(el, 'caller'), 'focus on the contact field');
     await expect(el).to.be.accessible();
 
-    for (const contact of ['abc', '12', 'me@', '@example.com', 'x'.repeat(130) + '@e.com']) {
+    for (const contact of ['abc', '12', 'me@', '@example.com', '.....1234567', 'x'.repeat(130) + '@e.com']) {
       await type(el, 'caller', contact);
       panelButton(el, 'send-button').click();
       await el.updateComplete;

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import * as harness from './harness.js';
-import { advanceClock, closeAll, collectingLogger, MOUNT, post, PUBLIC_ORIGIN, track } from './harness.js';
+import { advanceClock, closeAll, collectingLogger, inBatches, MOUNT, post, PUBLIC_ORIGIN, track } from './harness.js';
 import { loadMocks, serveSimulatedUpstream } from '../../mocks/serve.js';
 
 const mocks = await loadMocks();
@@ -58,7 +58,7 @@ let service;
 let visitor;
 before(async () => {
   upstream = await startUpstream();
-  service = await startService(upstream, { rateLimit: 1000 });
+  service = await startService(upstream, { rateLimit: 1000, rateLimitMessage: 1000 });
   visitor = await visitorOf(service);
 });
 
@@ -78,7 +78,7 @@ describe('doLeaveMessage', () => {
   });
 
   it('takes a caller of 128 characters and a message of 500 UTF-16 units (a textarea\'s maxlength), trimming only the caller', async () => {
-    const caller = `${'c'.repeat(126)}@x`;
+    const caller = `${'c'.repeat(122)}@x.com`;
     for (const leaveMessage of ['m'.repeat(500), '😀'.repeat(250), ` ${'m'.repeat(498)} `]) {
       const answer = await service.call(LEAVE, post({ channel: 'WEB', caller: ` ${caller}\t`, leaveMessage }, visitor.headers));
       assert.equal(answer.status, 200, answer.text);
@@ -94,7 +94,7 @@ describe('doLeaveMessage', () => {
       res.writeHead(200, { 'Content-Type': 'application/json', 'ccmessaging-token': 'rotated-by-cec' }).end('{"resultCode":"0"}');
       return true;
     });
-    const body = { channel: 'WEB', caller: 'Ana', leaveMessage: 'Hello' };
+    const body = { channel: 'WEB', caller: 'ana@example.com', leaveMessage: 'Hello' };
     const rotated = await call(LEAVE, post(body, visitor.headers));
     assert.equal(rotated.status, 200);
     assert.equal(rotated.headers.get('ccmessaging-token'), 'rotated-by-cec');
@@ -111,7 +111,7 @@ describe('doLeaveMessage', () => {
     cec.expireAccessTokens();
     const restore = advanceClock(31_000); // a renewal is allowed
     try {
-      const refused = await call(LEAVE, post({ channel: 'WEB', caller: 'Ana', leaveMessage: 'Hello' }, visitor.headers));
+      const refused = await call(LEAVE, post({ channel: 'WEB', caller: 'ana@example.com', leaveMessage: 'Hello' }, visitor.headers));
       assert.equal(refused.status, 403);
     } finally {
       restore();
@@ -119,18 +119,78 @@ describe('doLeaveMessage', () => {
     assert.equal(cec.count(LEAVE), 1);
     assert.equal(cec.stats.tokenByAkSk, 2, 'renewed for the browser\'s one retry');
   });
+});
 
-  it('counts against the costly limit (RATE_LIMIT, 20 a minute): the 21st message from one visitor is 429', async () => {
+describe('messages and ratings: a limit of their own (RATE_LIMIT_MESSAGE, per hour)', () => {
+  const message = (i = 0) => [LEAVE, { channel: 'WEB', caller: 'ana@example.com', leaveMessage: `Message ${i}` }];
+  const rating = [SAVE, { channel: 'WEB', evaluation: '5' }];
+  const status = async (call, [path, body], headers = visitor.headers) => (await call(path, post(body, headers))).status;
+
+  it('takes 6 messages and ratings together per visitor an hour by default: the 7th is 429 for the rest of the hour', async () => {
     const cec = await startUpstream();
-    const { call } = await startService(cec); // the visitor's token came from another instance: 21 messages here
+    const { call } = await startService(cec, { rateLimit: 2 });
     const statuses = [];
-    for (let i = 0; i < 21; i++) statuses.push((await call(LEAVE, post({ channel: 'WEB', caller: 'Ana', leaveMessage: `Message ${i}` }, visitor.headers))).status);
-    assert.deepEqual(statuses, [...Array(20).fill(200), 429]);
-    assert.equal(cec.count(LEAVE), 20);
-    const rating = await call(SAVE, post({ channel: 'WEB', evaluation: '5' }, visitor.headers));
-    assert.equal(rating.status, 429, 'saveSatisfaction counts against the same limit');
-    assert.ok(Number(rating.headers.get('retry-after')) >= 1);
+    for (let i = 0; i < 7; i++) statuses.push(await status(call, i % 2 ? rating : message(i)));
+    assert.deepEqual(statuses, [200, 200, 200, 200, 200, 200, 429]);
+    assert.equal(cec.count(LEAVE) + cec.count(SAVE), 6);
+    const refused = await call(SAVE, post(rating[1], visitor.headers));
+    assert.equal(refused.status, 429, 'saveSatisfaction counts against the same limit');
+    const retryAfter = Number(refused.headers.get('retry-after'));
+    assert.ok(retryAfter > 3500 && retryAfter <= 3600, `Retry-After ${retryAfter}: what is left of the hour`);
     assert.equal((await call(SURVEY, post({ channel: 'WEB' }, visitor.headers))).status, 200, 'the survey mode is at the polling limit');
+    const tokens = [];
+    for (let i = 0; i < 3; i++) tokens.push((await call(`${MOUNT}/token`, post({}, visitor.headers))).status);
+    assert.deepEqual(tokens, [200, 200, 429], 'no message counted against RATE_LIMIT (2 here)');
+    let restore = advanceClock(61_000);
+    try {
+      assert.equal(await status(call, message()), 429, 'a minute on, still refused');
+    } finally {
+      restore();
+    }
+    restore = advanceClock(3_601_000);
+    try {
+      assert.equal(await status(call, message()), 200, 'an hour on, a message again');
+    } finally {
+      restore();
+    }
+  });
+
+  it('counts per address: IPv4 per address, IPv6 per /64, and a /48 past 64 /64s in the hour as one visitor', async () => {
+    const cec = await startUpstream();
+    const { call } = await startService(cec, { rateLimitMessage: 1, trustProxy: 'loopback' });
+    const from = (address) => status(call, message(), { ...visitor.headers, 'X-Forwarded-For': address });
+    assert.deepEqual([await from('203.0.113.5'), await from('203.0.113.5'), await from('203.0.113.6')], [200, 429, 200]);
+    assert.deepEqual([await from('2001:db8:6:1::1'), await from('2001:db8:6:1::2')], [200, 429], 'one /64');
+    const spread = await inBatches(Array.from({ length: 63 }, (_, i) => () => from(`2001:db8:6:${(i + 2).toString(16)}::1`)));
+    assert.ok(spread.every((answer) => answer === 200), 'the first 64 /64s, one visitor each');
+    // Minutes later the /48 has still used its 64 /64s this hour: a /48 cannot bring 64 new ones every minute.
+    const restore = advanceClock(120_000);
+    try {
+      assert.equal(await from('2001:db8:6:100::1'), 200, 'the 65th: the /48 as one visitor');
+      assert.equal(await from('2001:db8:6:101::1'), 429, 'the 66th shares its count');
+      assert.equal(await from('2001:db8:7::1'), 200, 'another /48 is not held back');
+    } finally {
+      restore();
+    }
+  });
+
+  it('bounds the visitors it counts (maxTrackedVisitors): past it, new visitors wait, for the hour the counts live', async () => {
+    const cec = await startUpstream();
+    const lines = [];
+    const { call } = await startService(cec, { rateLimitMessage: 1, maxTrackedVisitors: 3, trustProxy: 'loopback', logger: collectingLogger(lines) });
+    const from = (address) => call(LEAVE, post(message()[1], { ...visitor.headers, 'X-Forwarded-For': address }));
+    for (const address of ['198.51.100.1', '198.51.100.2', '198.51.100.3']) assert.equal((await from(address)).status, 200);
+    const waiting = await from('198.51.100.4');
+    assert.equal(waiting.status, 429);
+    assert.equal(waiting.headers.get('retry-after'), '3600');
+    assert.ok(lines.some((line) => line.includes('3 visitors are counted by the message limit')));
+    const restore = advanceClock(61_000);
+    try {
+      assert.equal((await from('198.51.100.5')).status, 429, 'a minute on, the hour\'s counts still live');
+      assert.equal((await call(`${MOUNT}/token`, post({}, { ...visitor.headers, 'X-Forwarded-For': '198.51.100.5' }))).status, 200, 'the other limits are not full');
+    } finally {
+      restore();
+    }
   });
 });
 
@@ -216,7 +276,7 @@ describe('saveSatisfaction', () => {
 
 describe('what a browser sends that CEC never gets', () => {
   const text = (n, char = 'a') => char.repeat(n);
-  const message = { channel: 'WEB', caller: 'Ana', leaveMessage: 'Hello' };
+  const message = { channel: 'WEB', caller: 'ana@example.com', leaveMessage: 'Hello' };
   const rating = { channel: 'WEB', evaluation: '5' };
   const without = (body, field) => Object.fromEntries(Object.entries(body).filter(([key]) => key !== field));
   /** [what, path, body, the field the message and the log's detail name]. */
@@ -229,14 +289,30 @@ describe('what a browser sends that CEC never gets', () => {
     ['a numeric caller', LEAVE, { ...message, caller: 5551234 }, 'caller'],
     ['a blank caller', LEAVE, { ...message, caller: '  \t ' }, 'caller'],
     ['a caller of 129 characters', LEAVE, { ...message, caller: text(129) }, 'caller'],
-    ['a line break in the caller', LEAVE, { ...message, caller: 'Ana\nBcc: x' }, 'caller'],
-    ['a NUL in the caller', LEAVE, { ...message, caller: 'Ana\u0000' }, 'caller'],
-    ['a C1 control in the caller', LEAVE, { ...message, caller: 'Ana\u0085' }, 'caller'],
+    ['a line break in the caller', LEAVE, { ...message, caller: 'ana@example.com\nBcc: x' }, 'caller'],
+    ['a NUL in the caller', LEAVE, { ...message, caller: 'ana@example.com\u0000' }, 'caller'],
+    ['a C1 control in the caller', LEAVE, { ...message, caller: 'ana@example.com\u0085' }, 'caller'],
+    ['a caller that is neither a phone number nor an e-mail address', LEAVE, { ...message, caller: 'Ana' }, 'caller'],
+    ['an e-mail address without a dot in its domain', LEAVE, { ...message, caller: 'ana@example' }, 'caller'],
+    ['a phone number of 4 digits', LEAVE, { ...message, caller: '+1 (23) 4' }, 'caller'],
+    ['a phone number of 21 digits', LEAVE, { ...message, caller: '1'.repeat(21) }, 'caller'],
+    ['a phone number with letters', LEAVE, { ...message, caller: '+1 555 CALL-ME' }, 'caller'],
+    ['a right-to-left override in the caller', LEAVE, { ...message, caller: '\u202eana@example.com' }, 'caller'],
+    ['a left-to-right isolate in the caller', LEAVE, { ...message, caller: '\u2066ana@example.com\u2069' }, 'caller'],
+    ['a zero-width space in the caller', LEAVE, { ...message, caller: 'ana\u200b@example.com' }, 'caller'],
+    ['a soft hyphen in the caller', LEAVE, { ...message, caller: 'ana@exam\u00adple.com' }, 'caller'],
+    ['a caller of Hangul fillers', LEAVE, { ...message, caller: '\u3164\u3164' }, 'caller'],
+    ['a caller of Braille blanks and ideographic spaces', LEAVE, { ...message, caller: '\u2800\u3000\u2800' }, 'caller'],
+    ['a lone surrogate in the caller', LEAVE, { ...message, caller: 'ana\udc00@example.com' }, 'caller'],
     ['no leaveMessage', LEAVE, without(message, 'leaveMessage'), 'leaveMessage'],
     ['a null leaveMessage', LEAVE, { ...message, leaveMessage: null }, 'leaveMessage'],
     ['an array leaveMessage', LEAVE, { ...message, leaveMessage: ['Hello'] }, 'leaveMessage'],
     ['an empty leaveMessage', LEAVE, { ...message, leaveMessage: '' }, 'leaveMessage'],
     ['a blank leaveMessage', LEAVE, { ...message, leaveMessage: ' \r\n\t ' }, 'leaveMessage'],
+    ['a leaveMessage of Hangul fillers and Braille blanks', LEAVE, { ...message, leaveMessage: '\u3164\u2800 \u3164' }, 'leaveMessage'],
+    ['a leaveMessage of zero-width and no-break spaces', LEAVE, { ...message, leaveMessage: '\u200b\u00a0\u2060\ufeff\u202f' }, 'leaveMessage'],
+    ['a leaveMessage of bidi marks and a line separator', LEAVE, { ...message, leaveMessage: '\u200e\u2028\u200f\u061c' }, 'leaveMessage'],
+    ['a lone surrogate in the leaveMessage', LEAVE, { ...message, leaveMessage: 'Hello \ud83d' }, 'leaveMessage'],
     ['a leaveMessage of 501 characters', LEAVE, { ...message, leaveMessage: text(501) }, 'leaveMessage'],
     ['a leaveMessage of 251 emoji (502 UTF-16 units)', LEAVE, { ...message, leaveMessage: '😀'.repeat(251) }, 'leaveMessage'],
     ['a bell in the leaveMessage', LEAVE, { ...message, leaveMessage: 'Hello\u0007' }, 'leaveMessage'],
@@ -256,6 +332,7 @@ describe('what a browser sends that CEC never gets', () => {
     ['a comment of 512 characters', SAVE, { ...rating, comment: text(512) }, 'comment'],
     ['a NUL in the comment', SAVE, { ...rating, comment: 'Good\u0000' }, 'comment'],
     ['a DEL in the comment', SAVE, { ...rating, comment: 'Good\u007f' }, 'comment'],
+    ['a lone surrogate in the comment', SAVE, { ...rating, comment: 'Good \udfff' }, 'comment'],
   ];
   for (const [what, path, body, field] of invalid) {
     it(`answers 400 to ${what}, naming ${field} to the browser and in the log, and sends CEC nothing`, async () => {
@@ -268,6 +345,47 @@ describe('what a browser sends that CEC never gets', () => {
       assert.match(answer.json().message, new RegExp(`^${field} `));
       assert.match(logLineOf(lines, answer).detail, new RegExp(`^${field} `));
       assert.equal(receivedAt(upstream, path).length, before);
+    });
+  }
+
+  it('takes the callers the element takes, and messages with emoji, bidi marks and right-to-left text', async () => {
+    const { call } = await startService(upstream, { rateLimitMessage: 100 });
+    const callers = ['+49 (30) 123-4567', '12345', '1'.repeat(20), '555.010.0199', 'ana.b+tag@mail.example.co.uk', 'a@b.c'];
+    const messages = ['👩‍💻 call me', '\u200fשלום, please call', '٣ كتب\u061c', 'Hi\u3164there'];
+    for (const [i, caller] of callers.entries()) {
+      const leaveMessage = messages[i % messages.length];
+      const answer = await call(LEAVE, post({ ...message, caller, leaveMessage }, visitor.headers));
+      assert.equal(answer.status, 200, `${caller}: ${answer.text}`);
+      assert.deepEqual(JSON.parse(receivedAt(upstream, LEAVE).at(-1).body), { callId: visitor.id, caller, leaveMessage, channel: 'WEB' });
+    }
+  });
+
+  it('answers 400 to a body that is not UTF-8, and CEC hears nothing', async () => {
+    const before = upstream.received.length;
+    const latin1 = Buffer.from('{"channel":"WEB","caller":"ana@example.com","leaveMessage":"Caf\xe9 \xff"}', 'latin1');
+    const answer = await service.call(LEAVE, { method: 'POST', headers: { ...visitor.headers, 'Content-Type': 'application/json' }, body: latin1 });
+    assert.equal(answer.status, 400);
+    assert.deepEqual(answer.json(), { error: 'bad-request', message: 'the body must be UTF-8' });
+    const overlong = await service.call(SURVEY, { method: 'POST', headers: { ...visitor.headers, 'Content-Type': 'application/json' }, body: Buffer.from([0x7b, 0xc0, 0xaf, 0x7d]) });
+    assert.equal(overlong.status, 400);
+    assert.equal(upstream.received.length, before);
+  });
+
+  for (const path of [LEAVE, SURVEY, SAVE]) {
+    it(`answers 415 to ${path.split('/').pop()} with a body not sent as application/json, and CEC hears nothing`, async () => {
+      const body = JSON.stringify(path === LEAVE ? message : path === SAVE ? rating : { channel: 'WEB' });
+      const before = upstream.received.length;
+      for (const type of ['text/plain', 'text/plain;charset=UTF-8', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/json; charset=latin1', 'application/jsonp', undefined]) {
+        const headers = { ...visitor.headers, ...(type && { 'Content-Type': type }) };
+        // A Buffer: fetch adds no Content-Type of its own.
+        const answer = await service.call(path, { method: 'POST', headers, body: Buffer.from(body) });
+        assert.equal(answer.status, 415, String(type));
+        assert.equal(answer.json().error, 'unsupported-media-type');
+      }
+      assert.equal(upstream.received.length, before);
+      for (const type of ['application/json', 'Application/JSON; Charset=UTF-8', 'application/json;charset="utf-8"']) {
+        assert.equal((await service.call(path, { method: 'POST', headers: { ...visitor.headers, 'Content-Type': type }, body })).status, 200, type);
+      }
     });
   }
 
@@ -361,17 +479,60 @@ describe('the visitor\'s id where CEC takes at most 24 characters', () => {
     assert.equal(ids.size, 5);
   });
 
-  it('keeps a signed 24-character cookie, and replaces a forged one before anything reaches CEC with its id', async () => {
+  it('keeps a signed 24-character cookie; without a valid one answers 403 and issues none (only /token does)', async () => {
     const kept = await visitorOf(service, signedCookie('0123456789abcdef01234567'));
     assert.equal((await service.call(SAVE, post({ channel: 'WEB', evaluation: '2' }, kept.headers))).status, 200);
     assert.equal(JSON.parse(receivedAt(upstream, SAVE).at(-1).body).userId, '0123456789abcdef01234567');
-    const chosen = 'abcdefabcdefabcdefabcdef';
-    const forged = `${COOKIE}=${chosen}.${'A'.repeat(43)}`;
-    const answer = await service.call(LEAVE, post({ channel: 'WEB', caller: 'Ana', leaveMessage: 'Hi' }, { ...visitor.headers, Cookie: forged }));
-    assert.equal(answer.status, 200);
-    const fresh = answer.headers.get('set-cookie').split(';')[0];
-    assert.notEqual(fresh, forged);
-    assert.equal(JSON.parse(receivedAt(upstream, LEAVE).at(-1).body).callId, fresh.slice(`${COOKIE}=`.length).split('.')[0]);
+    const forged = `${COOKIE}=abcdefabcdefabcdefabcdef.${'A'.repeat(43)}`;
+    const { Cookie: _cookie, ...noCookie } = visitor.headers;
+    const before = upstream.received.length;
+    for (const headers of [{ ...visitor.headers, Cookie: forged }, noCookie, { ...visitor.headers, Cookie: `${COOKIE}=${visitor.id}` }]) {
+      for (const [path, body] of [[LEAVE, { channel: 'WEB', caller: 'ana@example.com', leaveMessage: 'Hi' }], [SAVE, { channel: 'WEB', evaluation: '5' }]]) {
+        const answer = await service.call(path, post(body, headers));
+        assert.equal(answer.status, 403, headers.Cookie);
+        assert.equal(answer.json().error, 'forbidden');
+        assert.equal(answer.headers.get('set-cookie'), null, 'no fresh id for a message or a rating');
+      }
+    }
+    assert.equal(upstream.received.length, before, 'CEC heard nothing');
+    assert.equal((await service.call(SURVEY, post({ channel: 'WEB' }, noCookie))).status, 200, 'the survey mode needs no visitor');
+  });
+
+  it('refuses a token CEC issued to another visitor: 403 "the token is not this visitor\'s", and CEC hears nothing', async () => {
+    const other = await visitorOf(service);
+    assert.notEqual(other.id, visitor.id);
+    const crossed = { ...visitor.headers, 'ccmessaging-token': other.headers['ccmessaging-token'] };
+    const before = upstream.received.length;
+    const lines = [];
+    const { call } = await startService(upstream, { logger: collectingLogger(lines) });
+    for (const [path, body] of [[LEAVE, { channel: 'WEB', caller: 'ana@example.com', leaveMessage: 'Hi' }], [SAVE, { channel: 'WEB', evaluation: '5' }]]) {
+      const answer = await call(path, post(body, crossed));
+      assert.equal(answer.status, 403);
+      assert.deepEqual(answer.json(), { error: 'forbidden', message: 'the token is not this visitor\'s' });
+      assert.match(logLineOf(lines, answer).detail, /names another userId/);
+    }
+    assert.equal(upstream.received.length, before);
+    // A custom identify() is held to the same rule.
+    const custom = await startService(upstream, { identify: () => ({ userId: 'customer-42' }) });
+    const answer = await custom.call(SAVE, post({ channel: 'WEB', evaluation: '5' }, visitor.headers));
+    assert.equal(answer.status, 403);
+    assert.equal(upstream.received.length, before);
+  });
+
+  it('takes an opaque token (not in CEC\'s documented form) with identify()\'s id', async () => {
+    const cec = await startUpstream();
+    const { call } = await startService(cec);
+    cec.misbehave((req, res) => {
+      if (!req.url.startsWith(LEAVE)) return false;
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"resultCode":"0"}');
+      return true;
+    });
+    const base64 = (text) => encodeURIComponent(Buffer.from(text).toString('base64'));
+    for (const token of ['opaque-token-1', base64('not json'), base64('{"tenantId":"t","channelId":"c"}'), base64('{"userId":42}'), base64('["userId"]')]) {
+      const answer = await call(LEAVE, post({ channel: 'WEB', caller: 'ana@example.com', leaveMessage: 'Hi' }, { ...visitor.headers, 'ccmessaging-token': token }));
+      assert.equal(answer.status, 200, token);
+      assert.equal(JSON.parse(receivedAt(cec, LEAVE).at(-1).body).callId, visitor.id);
+    }
   });
 
   it('keeps the 32-character id of a cookie from before for /token, and sends CEC its first 24 as callId and userId', async () => {
@@ -380,7 +541,7 @@ describe('the visitor\'s id where CEC takes at most 24 characters', () => {
     const old = '0123456789abcdef0123456789abcdef';
     const veteran = await visitorOf({ call }, signedCookie(old));
     assert.equal(JSON.parse(receivedAt(cec, `${MOUNT}/applyToken`).at(-1).body).userId, old, '/token: the id it always had');
-    const message = await call(LEAVE, post({ channel: 'WEB', caller: 'Ana', leaveMessage: 'Hi' }, veteran.headers));
+    const message = await call(LEAVE, post({ channel: 'WEB', caller: 'ana@example.com', leaveMessage: 'Hi' }, veteran.headers));
     assert.equal(message.status, 200);
     assert.equal(message.headers.get('set-cookie'), null, 'the cookie stays');
     assert.equal(JSON.parse(receivedAt(cec, LEAVE).at(-1).body).callId, old.slice(0, 24));
@@ -393,28 +554,45 @@ describe('the visitor\'s id where CEC takes at most 24 characters', () => {
   it('sends identify()\'s userId when it has at most 24 characters', async () => {
     const cec = await startUpstream();
     const { call } = await startService(cec, { identify: () => ({ userId: 'customer-000000000000042' }) });
-    const headers = { Origin: PUBLIC_ORIGIN, 'ccmessaging-token': visitor.headers['ccmessaging-token'] };
-    assert.equal((await call(LEAVE, post({ channel: 'WEB', caller: 'Ana', leaveMessage: 'Hi' }, headers))).status, 200);
+    const grant = await call(`${MOUNT}/token`, post({}, { Origin: PUBLIC_ORIGIN }));
+    assert.equal(grant.headers.get('set-cookie'), null, 'identify() decides who the visitor is: no cookie');
+    const headers = { Origin: PUBLIC_ORIGIN, 'ccmessaging-token': grant.json().token };
+    assert.equal((await call(LEAVE, post({ channel: 'WEB', caller: 'ana@example.com', leaveMessage: 'Hi' }, headers))).status, 200);
     assert.equal(JSON.parse(receivedAt(cec, LEAVE).at(-1).body).callId, 'customer-000000000000042');
     assert.equal((await call(SAVE, post({ channel: 'WEB', evaluation: '5' }, headers))).status, 200);
     assert.equal(JSON.parse(receivedAt(cec, SAVE).at(-1).body).userId, 'customer-000000000000042');
   });
 
-  for (const userId of ['customer-0000000000000042', '0123456789abcdef0123456789abcdef']) {
-    it(`refuses to leave a message or rate a call for identify()'s ${userId.length}-character userId: 400, and the log says why`, async () => {
+  // CEC counts UTF-16 units: 13 emoji are 26.
+  for (const userId of ['customer-0000000000000042', '0123456789abcdef0123456789abcdef', '😀'.repeat(13)]) {
+    it(`refuses to leave a message or rate a call for identify()'s userId of ${userId.length} UTF-16 units: 400, and the log says why`, async () => {
       const cec = await startUpstream();
       const lines = [];
       const { call } = await startService(cec, { identify: () => ({ userId }), logger: collectingLogger(lines) });
       const headers = { Origin: PUBLIC_ORIGIN, 'ccmessaging-token': visitor.headers['ccmessaging-token'] };
-      assert.equal((await call(`${MOUNT}/token`, post({}, headers))).status, 200, 'applyToken takes up to 32');
-      for (const [path, body] of [[LEAVE, { channel: 'WEB', caller: 'Ana', leaveMessage: 'Hi' }], [SAVE, { channel: 'WEB', evaluation: '5' }]]) {
+      for (const [path, body] of [[LEAVE, { channel: 'WEB', caller: 'ana@example.com', leaveMessage: 'Hi' }], [SAVE, { channel: 'WEB', evaluation: '5' }]]) {
         const answer = await call(path, post(body, headers));
         assert.equal(answer.status, 400);
         assert.equal(answer.json().error, 'bad-request');
-        assert.match(logLineOf(lines, answer).detail, /^identify\(\) must give userIds of at most 24 characters to leave messages/);
+        assert.equal(logLineOf(lines, answer).detail, `identify() must give userIds of at most 24 characters to leave messages and rate calls (CEC's callId/userId); this one has ${userId.length}`);
         assert.equal(cec.count(path), 0);
       }
       assert.equal((await call(SURVEY, post({ channel: 'WEB' }, headers))).status, 200, 'the survey mode needs no id');
     });
   }
+
+  it('gives applyToken a userId of 1–32 UTF-16 units, as CEC counts them: 17 emoji (34) are identify()\'s mistake', async () => {
+    const cec = await startUpstream();
+    const lines = [];
+    const ids = ['é'.repeat(32), '😀'.repeat(17), ''];
+    const { call } = await startService(cec, { identify: () => ({ userId: ids[0] }), logger: collectingLogger(lines) });
+    assert.equal((await call(`${MOUNT}/token`, post({}, { Origin: PUBLIC_ORIGIN }))).status, 200);
+    for (const userId of ids.slice(1)) {
+      ids[0] = userId;
+      const answer = await call(`${MOUNT}/token`, post({}, { Origin: PUBLIC_ORIGIN }));
+      assert.equal(answer.status, 500);
+      assert.match(logLineOf(lines, answer).detail, /identify\(\) must return a userId of 1–32 characters \(UTF-16 units\)/);
+    }
+    assert.equal(cec.stats.applyToken, 1);
+  });
 });

@@ -89,14 +89,19 @@ describe('1. no request stops the process', () => {
     ['an unknown Expect', request(token, { method: 'POST', headers: ['Expect: 200-ok', 'Content-Length: 2'], body: '{}' })],
     ['a forged X-Forwarded-For', request(check, { headers: ['X-Forwarded-For: ::ffff:999.1.1.1, [', 'ccmessaging-token: t'] })],
     ['a WebSocket upgrade', request(events, { headers: ['Upgrade: websocket', 'Connection: Upgrade'] })],
+    ['a Content-Type that is not JSON', request(token, { method: 'POST', headers: ['Content-Type: text/plain', 'Content-Length: 2'], body: '{}' })],
+    ['a path that resolves to /token', request(`${MOUNT}/doLeaveMessage\\..\\token`, { method: 'POST', headers: ['Content-Length: 0'] })],
   ];
   /** Odd but well-formed requests for a token: each still gets one. */
   const odd = [
     ['a forged visitor cookie', [`Cookie: __Host-ctc_visitor=${'a'.repeat(32)}.${'b'.repeat(43)}`]],
     ['a 10 kB cookie', [`Cookie: ${'c=1; '.repeat(2000)}`]],
     ['an odd Accept-Language', ['Accept-Language: zz-ZZZ;q=x, *']],
-    ['a Content-Type that is not JSON', ['Content-Type: text/plain']],
-  ].map(([what, headers]) => [what, request(token, { method: 'POST', headers: [...headers, 'Content-Length: 2'], body: '{}' })]);
+    ['a Content-Type with a charset', ['Content-Type: Application/JSON; charset=UTF-8']],
+  ].map(([what, headers]) => {
+    const typed = headers.some((header) => /^content-type:/i.test(header)) ? headers : ['Content-Type: application/json', ...headers];
+    return [what, request(token, { method: 'POST', headers: [...typed, 'Content-Length: 2'], body: '{}' })];
+  });
 
   it(`answers the review's five targets and ${fuzz.length - 5} more malformed requests with JSON, then still issues tokens`, async () => {
     assert.ok(fuzz.length >= 55);
@@ -334,7 +339,7 @@ describe('4. behind a proxy, each visitor has its own limit', () => {
     track({ close: () => new Promise((resolve) => server.close(resolve)) });
     const viaSocket = (address) =>
       new Promise((resolve, reject) =>
-        httpRequest({ socketPath, path: `${MOUNT}/token`, method: 'POST', headers: { 'X-Forwarded-For': address, 'Content-Length': 2 } }, (res) => {
+        httpRequest({ socketPath, path: `${MOUNT}/token`, method: 'POST', headers: { 'X-Forwarded-For': address, 'Content-Type': 'application/json', 'Content-Length': 2 } }, (res) => {
           res.resume();
           resolve(res.statusCode);
         })
@@ -693,6 +698,7 @@ describe('8. the CLI fails fast and clearly, and visitor ids are signed', () => 
     [{ RATE_LIMIT: '0.5' }, /^click-to-call server: RATE_LIMIT must be a whole number/],
     [{ RATE_LIMIT: 'lots' }, /^click-to-call server: RATE_LIMIT must be a whole number/],
     [{ RATE_LIMIT_POLL: '-3' }, /^click-to-call server: RATE_LIMIT_POLL must be a whole number/],
+    [{ RATE_LIMIT_MESSAGE: '0' }, /^click-to-call server: RATE_LIMIT_MESSAGE must be a whole number/],
     [{ TRUST_PROXY: 'true' }, /^click-to-call server: TRUST_PROXY=true would believe any client/],
     [{ TRUST_PROXY: '10.0.0.300' }, /^click-to-call server: TRUST_PROXY: /],
     [{ VISITOR_COOKIE_KEY: 'short' }, /^click-to-call server: VISITOR_COOKIE_KEY must be at least 32 characters/],
@@ -754,5 +760,229 @@ describe('8. the CLI fails fast and clearly, and visitor ids are signed', () => 
     const { userId, setCookie } = await tokenWith(one);
     assert.deepEqual(await tokenWith(two, setCookie), { userId, setCookie: undefined }, 'the same key: the same visitor');
     assert.notEqual((await tokenWith(other, setCookie)).userId, userId, 'another key: a fresh id');
+  });
+});
+
+describe("9. CEC's answers reach the browser rebuilt from the fields CEC documents", () => {
+  const requests = {
+    checkClickToCallSupport: [`${MOUNT}/v1/checkClickToCallSupport?channel=WEB`, {}],
+    createClickToCall: [`${MOUNT}/v1/createClickToCall`, post({ channel: 'WEB', mediaAbility: '0' })],
+    getClickToCallEvents: [events, {}],
+    dropClickToCall: [`${MOUNT}/v1/dropClickToCall`, post({ channel: 'WEB' })],
+    doLeaveMessage: [`${MOUNT}/doLeaveMessage`, post({ channel: 'WEB', caller: 'ana@example.com', leaveMessage: 'Hi' })],
+    getsatisfactionsurveymode: [`${MOUNT}/getsatisfactionsurveymode`, post({ channel: 'WEB' })],
+    saveSatisfaction: [`${MOUNT}/saveSatisfaction`, post({ channel: 'WEB', evaluation: '5' })],
+  };
+  const operations = Object.keys(requests);
+
+  /**
+   * `operation` from a visitor of a fresh service whose CEC answers it `status` and `body` (JSON text, an object,
+   * or a function of CEC's request giving either): the answer, and the request's log line.
+   */
+  async function answerOf(operation, status, body) {
+    const upstream = await startUpstream();
+    const lines = [];
+    const { call } = await startService(upstream, { logger: collectingLogger(lines) });
+    const grant = await call(`${MOUNT}/token`, post({}, { Origin: PUBLIC_ORIGIN }));
+    const headers = { Origin: PUBLIC_ORIGIN, Cookie: grant.headers.get('set-cookie').split(';')[0], 'ccmessaging-token': grant.json().token };
+    upstream.misbehave((req, res) => {
+      if (req.url.split('?')[0].split('/').pop() !== operation) return false;
+      const given = typeof body === 'function' ? body(req) : body;
+      res.writeHead(status, { 'Content-Type': 'application/json' }).end(typeof given === 'string' ? given : JSON.stringify(given));
+      return true;
+    });
+    const [path, init] = requests[operation];
+    const answer = await call(path, { ...init, headers: { ...init.headers, ...headers } });
+    assert.equal(upstream.count(path.split('?')[0]), 1, `${operation} reached CEC`);
+    const line = lines.find((entry) => entry.includes(`"requestId":"${answer.headers.get('x-request-id')}"`));
+    return { answer, line, lines };
+  }
+
+  const common = { resultCode: '0', resultDesc: 'ok', 'resultDesc:': null, returnCode: 0, errorCode: 'E.1', exceptionInfo: 'x'.repeat(512) };
+  const noisy = {
+    ...common,
+    exceptionInfo: 'x'.repeat(3000),
+    token: 'sim-1-leaked',
+    html: '<script>alert(1)</script>',
+    debug: { stack: 'at Object.<anonymous> (/srv/cec/Handler.java:42)' },
+    resultData: { callSerialNo: 1 },
+    userId: 'someone',
+  };
+  for (const operation of operations) {
+    it(`passes on ${operation}'s documented fields only, as plain values, strings capped at 512`, async () => {
+      const { answer } = await answerOf(operation, 200, { ...noisy, extra: [1, 2] });
+      assert.equal(answer.status, 200);
+      assert.deepEqual(answer.json(), common);
+      const { answer: typed } = await answerOf(operation, 200, `{"resultCode":true,"resultDesc":{"a":1},"errorCode":["E"],"returnCode":1.5,"exceptionInfo":"${'a'.repeat(511)}😀","__proto__":{"polluted":1}}`);
+      assert.deepEqual(typed.json(), { returnCode: 1.5, exceptionInfo: 'a'.repeat(511) }, 'no half of a surrogate pair either');
+    });
+  }
+
+  it("passes on getClickToCallEvents' eventId and the gateway's six fields, gwAddresses as strings and arrays (3 deep, 16 each)", async () => {
+    const content = {
+      domain: 'gw.example',
+      gwAddresses: ['wss://a.example:1', ['wss://b.example:2', ['wss://c.example:3', ['wss://too-deep.example:4']], 5, null, { x: 1 }]],
+      accessCode: '1010',
+      clickToCallCaller: 'visitor-1',
+      causeId: 0,
+      causeDesc: null,
+      sipPassword: 'hunter2',
+      nested: { a: 1 },
+    };
+    const { answer } = await answerOf('getClickToCallEvents', 200, { resultCode: '0', resultDesc: 'Call connected', eventId: 168101, content, agentName: 'Bob' });
+    assert.deepEqual(answer.json(), {
+      resultCode: '0',
+      resultDesc: 'Call connected',
+      eventId: 168101,
+      content: {
+        domain: 'gw.example',
+        accessCode: '1010',
+        clickToCallCaller: 'visitor-1',
+        causeId: 0,
+        causeDesc: null,
+        gwAddresses: ['wss://a.example:1', ['wss://b.example:2', ['wss://c.example:3']]],
+      },
+    });
+    const many = Array.from({ length: 40 }, (_, i) => `wss://gw${i}.example:443`);
+    const { answer: listed } = await answerOf('getClickToCallEvents', 200, { resultCode: '0', eventId: '168101', content: { gwAddresses: many } });
+    assert.deepEqual(listed.json(), { resultCode: '0', eventId: '168101', content: { gwAddresses: many.slice(0, 16) } });
+    const { answer: joined } = await answerOf('getClickToCallEvents', 200, { resultCode: '0', eventId: { id: 1 }, content: { gwAddresses: 'wss://a:1,wss://b:2', domain: ['x'] } });
+    assert.deepEqual(joined.json(), { resultCode: '0', content: { gwAddresses: 'wss://a:1,wss://b:2' } });
+    const { answer: flat } = await answerOf('getClickToCallEvents', 200, { resultCode: '0', content: 'wss://a:1' });
+    assert.deepEqual(flat.json(), { resultCode: '0' });
+  });
+
+  it("passes on checkClickToCallSupport's two flags, and the survey mode's type and levels (20 at most) in either shape", async () => {
+    const { answer: support } = await answerOf('checkClickToCallSupport', 200, { resultCode: '0', webRTCSupported: true, clickToCallSupported: 'true', sipSupported: true, extra: { a: 1 } });
+    assert.deepEqual(support.json(), { resultCode: '0', webRTCSupported: true, clickToCallSupported: 'true' });
+    const { answer: objects } = await answerOf('checkClickToCallSupport', 200, { resultCode: '0', webRTCSupported: {}, clickToCallSupported: [true] });
+    assert.deepEqual(objects.json(), { resultCode: '0' });
+
+    const levels = Array.from({ length: 25 }, (_, i) => ({ satisfactionLevelKey: String(i + 1), satisfactionLevelDesc: `Level ${i + 1}`, icon: '<img src=x onerror=alert(1)>' }));
+    const kept = levels.slice(0, 20).map(({ satisfactionLevelKey, satisfactionLevelDesc }) => ({ satisfactionLevelKey, satisfactionLevelDesc }));
+    const survey = { surveyType: 'WEB', satisfactionLevel: ['bad', null, ...levels], channelConfigId: 'x' };
+    const { answer: nested } = await answerOf('getsatisfactionsurveymode', 200, { resultCode: '0', resultDesc: 'ok', satisfactionSurvey: survey, tenant: 't' });
+    assert.deepEqual(nested.json(), { resultCode: '0', resultDesc: 'ok', satisfactionSurvey: { surveyType: 'WEB', satisfactionLevel: kept } });
+    const { answer: flat } = await answerOf('getsatisfactionsurveymode', 200, { resultCode: '0', ...survey, satisfactionSurvey: 'WEB' });
+    assert.deepEqual(flat.json(), { resultCode: '0', surveyType: 'WEB', satisfactionLevel: kept });
+    const { answer: odd } = await answerOf('getsatisfactionsurveymode', 200, { resultCode: '0', surveyType: 1, satisfactionLevel: [{ satisfactionLevelKey: 5, satisfactionLevelDesc: { html: 1 } }, { other: 1 }] });
+    assert.deepEqual(odd.json(), { resultCode: '0', surveyType: 1, satisfactionLevel: [{ satisfactionLevelKey: 5 }] });
+  });
+
+  it("keeps CEC's status and the 403's \"timed out\" text, and logs CEC's status and errorCode", async () => {
+    const body = { errorCode: 'APIGW.0308', exceptionInfo: 'click-to-dial request timed out', stack: 'java.lang.IllegalStateException' };
+    const { answer, line } = await answerOf('createClickToCall', 403, body);
+    assert.equal(answer.status, 403);
+    assert.deepEqual(answer.json(), { errorCode: 'APIGW.0308', exceptionInfo: 'click-to-dial request timed out' });
+    assert.equal(JSON.parse(line.slice(line.indexOf('{'))).detail, 'createClickToCall: CEC answered HTTP 403, errorCode "APIGW.0308"');
+    const { answer: failed, line: failedLine } = await answerOf('doLeaveMessage', 500, { errorCode: 'E\n500\u202e', exceptionInfo: 'internal error' });
+    assert.equal(failed.status, 500);
+    assert.deepEqual(failed.json(), { errorCode: 'E\n500\u202e', exceptionInfo: 'internal error' });
+    assert.ok(failedLine.startsWith('error'));
+    assert.equal(JSON.parse(failedLine.slice(failedLine.indexOf('{'))).detail, 'doLeaveMessage: CEC answered HTTP 500, errorCode "E?500?"');
+    const { line: quiet } = await answerOf('dropClickToCall', 200, { resultCode: '13', resultDesc: 'disconnect failed' });
+    assert.equal(JSON.parse(quiet.slice(quiet.indexOf('{'))).detail, undefined, 'a 2xx has no detail');
+  });
+
+  /** What CEC might echo: [what, the text, given CEC's request]. */
+  const credentialsEchoed = [
+    ['the app key', () => credentials.appKey],
+    ['the app secret', () => credentials.appSecret],
+    ['the AccessToken', (req) => req.headers.authorization.replace(/^Bearer /, '')],
+  ];
+  for (const [i, operation] of operations.entries()) {
+    it(`answers its own 502 when CEC's answer to ${operation} holds a credential, and logs an error, never the body`, async () => {
+      const shapes = [
+        (secret) => `{"resultCode":"0","resultDesc":${JSON.stringify(secret)}}`,
+        (secret) => `{"resultCode":"0","debug":{"request":"x-app-key: ${secret}"}}`,
+        // Escaped, as some JSON writers do: it is the same text once parsed.
+        (secret) => `{"exceptionInfo":"${[...secret].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')}"}`,
+      ];
+      for (const [what, secretOf] of credentialsEchoed) {
+        const shape = shapes[(i + credentialsEchoed.findIndex(([name]) => name === what)) % shapes.length];
+        let secret;
+        const { answer, line } = await answerOf(operation, what === 'the AccessToken' ? 401 : 200, (req) => shape((secret = secretOf(req))));
+        assert.equal(answer.status, 502, what);
+        assert.deepEqual(answer.json(), { error: 'upstream', message: 'CEC is unavailable' });
+        assert.ok(!answer.text.includes(secret));
+        assert.ok(line.startsWith('error'), line);
+        assert.match(JSON.parse(line.slice(line.indexOf('{'))).detail, new RegExp(`^${operation}: CEC echoed a credential`));
+        assert.ok(!line.includes(secret), 'the log never holds the body');
+      }
+    });
+  }
+});
+
+describe('10. a request path is taken only in its normal form', () => {
+  const targets = [
+    `${MOUNT}/doLeaveMessage\\..\\token`,
+    `${MOUNT}\\token`,
+    `${MOUNT}/doLeaveMessage/../token`,
+    `${MOUNT}/doLeaveMessage/%2e%2e/token`,
+    `${MOUNT}/saveSatisfaction/%2E%2e/token?x=1`,
+    `${MOUNT}/./token`,
+    `${MOUNT}/v1/%2e/../token`,
+    `/elsewhere/..${MOUNT}/token`,
+    `${MOUNT}/../../etc/passwd`,
+  ];
+  for (const target of targets) {
+    it(`answers 400 to POST ${target}, and issues no token`, async () => {
+      const upstream = await startUpstream();
+      const { port } = await startService(upstream);
+      const answer = await rawRequest(port, `POST ${target} HTTP/1.1\r\nHost: a\r\nOrigin: ${PUBLIC_ORIGIN}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+      assert.equal(answer.status, 400, answer.raw);
+      assert.deepEqual(JSON.parse(answer.body), { error: 'bad-request', message: 'the request path is not in its normal form' });
+      assert.equal(upstream.count(`${MOUNT}/applyToken`), 0);
+    });
+  }
+
+  it('takes the same paths in their normal form, and hands on what is not its own untouched (with next)', async () => {
+    const upstream = await startUpstream();
+    const { port } = await startService(upstream);
+    const answer = await rawRequest(port, `POST ${MOUNT}/token?x=%2e%2e HTTP/1.1\r\nHost: a\r\nOrigin: ${PUBLIC_ORIGIN}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+    assert.equal(answer.status, 200);
+    const service = createTokenService({ baseUrl: upstream.url, ...credentials, channelId: 'web-1', publicOrigin: PUBLIC_ORIGIN, logger: pino({ level: 'silent' }) });
+    const site = createServer((req, res) => service(req, res, () => res.writeHead(418).end(req.url)));
+    await new Promise((resolve) => site.listen(0, '127.0.0.1', resolve));
+    track({ close: () => new Promise((resolve) => site.close(resolve)) });
+    const elsewhere = await rawRequest(site.address().port, `GET /shop/../cart HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n`);
+    assert.equal(elsewhere.status, 418);
+    assert.equal(elsewhere.body, '/shop/../cart');
+  });
+});
+
+describe('11. a body is JSON in UTF-8, sent as application/json', () => {
+  it('answers 415 to a /token body sent as anything else, and issues no token', async () => {
+    const upstream = await startUpstream();
+    const { call } = await startService(upstream, { rateLimit: 100 });
+    const types = ['text/plain', 'text/plain;charset=UTF-8', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/json; charset=utf-16', 'application/json-patch+json', 'json', undefined];
+    for (const type of types) {
+      // A Buffer: fetch adds no Content-Type of its own (a string would be text/plain).
+      const answer = await call(`${MOUNT}/token`, { method: 'POST', headers: { Origin: PUBLIC_ORIGIN, ...(type && { 'Content-Type': type }) }, body: Buffer.from('{}') });
+      assert.equal(answer.status, 415, String(type));
+      assert.deepEqual(answer.json(), { error: 'unsupported-media-type', message: 'the body must be sent as Content-Type: application/json' });
+    }
+    assert.equal(upstream.count(`${MOUNT}/applyToken`), 0);
+  });
+
+  it('takes /token posted without a body whatever its type, and application/json in any case, with charset utf-8', async () => {
+    const upstream = await startUpstream();
+    const { call } = await startService(upstream, { rateLimit: 100 });
+    assert.equal((await call(`${MOUNT}/token`, { method: 'POST', headers: { Origin: PUBLIC_ORIGIN } })).status, 200, 'no body, no type');
+    assert.equal((await call(`${MOUNT}/token`, { method: 'POST', headers: { Origin: PUBLIC_ORIGIN, 'Content-Type': 'text/plain' } })).status, 200, 'no body');
+    for (const type of ['application/json', 'APPLICATION/JSON;CHARSET=UTF-8', 'application/json; charset="utf-8"']) {
+      assert.equal((await call(`${MOUNT}/token`, post({}, { Origin: PUBLIC_ORIGIN, 'Content-Type': type }))).status, 200, type);
+    }
+  });
+
+  it('answers 400 to a /token body that is not UTF-8', async () => {
+    const upstream = await startUpstream();
+    const { call } = await startService(upstream);
+    for (const bytes of [[0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d], [0x7b, 0x22, 0xed, 0xa0, 0x80, 0x22, 0x3a, 0x31, 0x7d]]) {
+      const answer = await call(`${MOUNT}/token`, { method: 'POST', headers: { Origin: PUBLIC_ORIGIN, 'Content-Type': 'application/json' }, body: Buffer.from(bytes) });
+      assert.equal(answer.status, 400);
+      assert.deepEqual(answer.json(), { error: 'bad-request', message: 'the body must be UTF-8' });
+    }
+    assert.equal(upstream.count(`${MOUNT}/applyToken`), 0);
   });
 });

@@ -126,6 +126,31 @@ describe('many instances on one Redis', () => {
     assert.equal((await tokenRequest(instances[0], '203.0.113.8')).status, 200, 'another visitor is not limited');
   });
 
+  it("shares a visitor's RATE_LIMIT_MESSAGE: past it, every instance answers 429 for the rest of the hour", async () => {
+    const redis = track(await startRedis());
+    const upstream = await startUpstream();
+    const instances = await startInstances(3, upstream, redis, { RATE_LIMIT_MESSAGE: '2', VISITOR_COOKIE_KEY: 'k'.repeat(40) });
+    const grant = await tokenRequest(instances[0], '203.0.113.7');
+    const headers = { ...visitor('203.0.113.7'), Cookie: grant.headers.get('set-cookie').split(';')[0], 'ccmessaging-token': grant.json().token };
+    const message = (instance) => instance.call(`${MOUNT}/doLeaveMessage`, post({ channel: 'WEB', caller: '+1 555 0100', leaveMessage: 'Call me' }, headers));
+    const rating = (instance) => instance.call(`${MOUNT}/saveSatisfaction`, post({ channel: 'WEB', evaluation: '5' }, headers));
+    assert.deepEqual([(await message(instances[1])).status, (await rating(instances[2])).status], [200, 200]);
+    for (const instance of instances) {
+      const refused = await message(instance);
+      assert.equal(refused.status, 429);
+      const retryAfter = Number(refused.headers.get('retry-after'));
+      assert.ok(retryAfter > 3500 && retryAfter <= 3600, `Retry-After ${retryAfter}`);
+    }
+    assert.equal(upstream.count(`${MOUNT}/doLeaveMessage`) + upstream.count(`${MOUNT}/saveSatisfaction`), 2);
+    assert.equal((await tokenRequest(instances[2], '203.0.113.7')).status, 200, 'RATE_LIMIT is apart');
+    const client = new Redis(redis.url);
+    try {
+      assert.equal((await client.keys('click-to-call:*:limit:message*')).length, 1, 'the count lives in Redis');
+    } finally {
+      client.disconnect();
+    }
+  });
+
   it('accepts on any instance the visitor cookie another instance issued', async () => {
     const redis = track(await startRedis());
     const upstream = await startUpstream();

@@ -67,6 +67,8 @@ describe('mounting the token service', () => {
     assert.equal(await (await fetch(`${base}/elsewhere`)).text(), 'the app\'s own 404');
     const malformed = await fetch(`${base}${MOUNT}/v1/createClickToCall`, post({ channel: 'WEB', mediaAbility: '7' }, { Origin: PUBLIC_ORIGIN, 'ccmessaging-token': 't' }));
     assert.equal(malformed.status, 400, 'the parsed body is still checked');
+    const typed = await fetch(`${base}${MOUNT}/token`, { method: 'POST', headers: { Origin: PUBLIC_ORIGIN, 'Content-Type': 'text/plain' }, body: '{}' });
+    assert.equal(typed.status, 415, 'a body express.json() left alone is read, and refused');
   });
 
   it("works in Vite's dev server, as npm start mounts it", async () => {
