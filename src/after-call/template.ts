@@ -14,9 +14,25 @@ export function renderPanel(html: typeof litHtml, nothing: typeof litNothing, pa
   const problem = (field: Field) =>
     problems[field] ? html`<p id="${field}-problem" class="problem">${text[problems[field]!]}</p>` : nothing;
   const describedBy = (field: Field, ...others: string[]) => [...others, problems[field] ? `${field}-problem` : ''].join(' ').trim() || nothing;
-  const count = (field: 'message' | 'comment', max: number) =>
-    html`<p id="${field}-count" class="count">${text.count.replace('{count}', String(values[field].length)).replace('{max}', String(max))}</p>`;
   const onInput = (field: Field) => (event: Event) => panel.input(field, (event.target as HTMLInputElement).value);
+  /** A labelled text area with its visible count of characters against `max`, and its problem. */
+  const textArea = (field: 'message' | 'comment', rows: number, max: number, required: boolean) => html`
+    <label for=${field}>${text[field]}</label>
+    <textarea
+      id=${field}
+      name=${field}
+      rows=${rows}
+      maxlength=${max}
+      ?required=${required}
+      ?readonly=${sending}
+      aria-invalid=${problems[field] ? 'true' : 'false'}
+      aria-describedby=${describedBy(field, `${field}-count`)}
+      .value=${values[field]}
+      @input=${onInput(field)}
+    ></textarea>
+    <p id="${field}-count" class="count">${text.count.replace('{count}', String(values[field].length)).replace('{max}', String(max))}</p>
+    ${problem(field)}
+  `;
   const actions = html`
     <div class="actions">
       <button type="submit" part="button send-button" aria-busy=${sending ? 'true' : 'false'}>${sending ? text.sending : text.send}</button>
@@ -47,27 +63,13 @@ export function renderPanel(html: typeof litHtml, nothing: typeof litNothing, pa
               .value=${values.caller}
               @input=${onInput('caller')}
             />
-            ${problem('caller')}
-            <label for="message">${text.message}</label>
-            <textarea
-              id="message"
-              name="message"
-              rows="4"
-              maxlength=${MESSAGE_MAX}
-              required
-              ?readonly=${sending}
-              aria-invalid=${problems.message ? 'true' : 'false'}
-              aria-describedby=${describedBy('message', 'message-count')}
-              .value=${values.message}
-              @input=${onInput('message')}
-            ></textarea>
-            ${count('message', MESSAGE_MAX)} ${problem('message')} ${failed} ${actions}
+            ${problem('caller')} ${textArea('message', 4, MESSAGE_MAX, true)} ${failed} ${actions}
           </form>
         `
       : html`
           <form novalidate @submit=${submit(panel)}>
             <fieldset aria-describedby=${describedBy('level')} ?disabled=${sending}>
-              <legend id="panel-title" class="title">${text.surveyTitle}</legend>
+              <legend class="title">${text.surveyTitle}</legend>
               <div class="levels">
                 ${panel.levels.map(
                   ({ key, description }) => html`
@@ -79,19 +81,7 @@ export function renderPanel(html: typeof litHtml, nothing: typeof litNothing, pa
                 )}
               </div>
             </fieldset>
-            ${problem('level')}
-            <label for="comment">${text.comment}</label>
-            <textarea
-              id="comment"
-              name="comment"
-              rows="2"
-              maxlength=${COMMENT_MAX}
-              ?readonly=${sending}
-              aria-describedby="comment-count"
-              .value=${values.comment}
-              @input=${onInput('comment')}
-            ></textarea>
-            ${count('comment', COMMENT_MAX)} ${failed} ${actions}
+            ${problem('level')} ${textArea('comment', 2, COMMENT_MAX, false)} ${failed} ${actions}
           </form>
         `;
   // Thanks once sent (shown); else, for screen readers only, that the panel opened or what is wrong.
