@@ -32,6 +32,8 @@ const needs = [
     packages: ['kamailio-websocket-modules'],
   },
   { what: 'iproute2 (ip)', for: 'the real-call test', present: () => has('ip'), packages: ['iproute2'] },
+  { what: 'coturn (turnserver)', for: 'the real-call test through TURN', present: () => has('turnserver'), packages: ['coturn'] },
+  { what: 'nftables (nft)', for: 'the real-call test through TURN (direct paths cut)', present: () => has('nft'), packages: ['nftables'] },
   { what: 'Redis', for: 'the token service\'s many-instance tests', required: true, present: () => has('redis-server'), packages: ['redis-server'] },
 ];
 const browserNeeds = [

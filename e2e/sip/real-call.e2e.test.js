@@ -18,6 +18,8 @@ import { loadMocks, serveSimulatedSite } from '../../mocks/serve.js';
 import { chromeArgs, chromePath } from '../../scripts/chrome-path.js';
 
 const KAMAILIO = '/usr/sbin/kamailio';
+const TURNSERVER = '/usr/bin/turnserver';
+const NFT = '/usr/sbin/nft';
 const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 // Inside the namespace scripts/isolated-network.sh makes: loopback and its own veth pair, nothing else.
 const isolated = Object.keys(networkInterfaces()).every((name) => name === 'lo' || name.startsWith('ctc'));
@@ -41,9 +43,13 @@ const mocks = await loadMocks();
 const gateway = (accessCode = '1001') => ({ domain: 'test.local', gwAddresses: ['ws://127.0.0.1:8080'], accessCode, clickToCallCaller: 'visitor' });
 const dropsAtCec = () => cec.count(mocks.cecPath('dropClickToCall'));
 
-const visitorPage = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Visitor</title>
+/** TURN on loopback (coturn), and the credentials the visitor's element is given in `ice-servers`. */
+const TURN = { port: 3478, relayPorts: '49160-49200', username: 'visitor', credential: 'turn-secret' };
+const turnServers = [{ urls: `turn:127.0.0.1:${TURN.port}?transport=udp`, username: TURN.username, credential: TURN.credential }];
+
+const visitorPage = (attributes = '') => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Visitor</title>
 <link rel="icon" href="data:,"><script src="/click-to-call.iife.js"></script></head><body>
-<click-to-call token-endpoint="${mocks.TOKEN_ENDPOINT}" poll-interval="100"></click-to-call>
+<click-to-call token-endpoint="${mocks.TOKEN_ENDPOINT}" poll-interval="100" ${attributes}></click-to-call>
 <script>
   window.events = [];
   for (const type of ['call-started', 'call-error', 'call-queued', 'call-connected', 'call-active', 'call-ended', 'call-failed'])
@@ -140,7 +146,8 @@ describe('a real call through a SIP server', { skip }, () => {
       write: false,
     }).outputFiles[0].text;
     const files = {
-      '/visitor.html': ['text/html', visitorPage],
+      '/visitor.html': ['text/html', visitorPage()],
+      '/visitor-turn.html': ['text/html', visitorPage(`ice-servers='${JSON.stringify(turnServers)}'`)],
       '/agent.html': ['text/html', agentPage],
       '/jssip.js': ['text/javascript', jssip],
       '/click-to-call.iife.js': ['text/javascript', dist('click-to-call.iife.js')],
@@ -168,14 +175,14 @@ describe('a real call through a SIP server', { skip }, () => {
   });
 
   /** An agent page registered at Kamailio, and a visitor page whose peer connections and streams are kept. */
-  async function openPages() {
+  async function openPages(visitorPath = '/visitor.html') {
     const context = await browser.newContext({ permissions: ['microphone', 'camera'] });
     const agent = await context.newPage();
     await agent.goto(`${origin}/agent.html`);
     await agent.waitForFunction(() => window.agent.registered);
     const visitor = await context.newPage();
     await visitor.addInitScript(recordPeersAndStreams);
-    await visitor.goto(`${origin}/visitor.html`);
+    await visitor.goto(`${origin}${visitorPath}`);
     return { context, agent, visitor };
   }
 
@@ -315,6 +322,78 @@ describe('a real call through a SIP server', { skip }, () => {
       await context.close();
     }
   });
+
+  it(
+    'through TURN only: every direct path cut, the credentials in ice-servers get a relay, and audio flows both ways',
+    { skip: (!existsSync(TURNSERVER) && 'coturn is not installed (apt-get install coturn)') || (!existsSync(NFT) && 'nftables is not installed') },
+    async () => {
+      const turn = spawn(
+        TURNSERVER,
+        [
+          '-n', '--no-cli', '--no-tls', '--no-dtls', '--fingerprint', '--lt-cred-mech', '--realm=test.local',
+          `--user=${TURN.username}:${TURN.credential}`, '--listening-ip=127.0.0.1', '--relay-ip=127.0.0.1',
+          `--listening-port=${TURN.port}`, `--min-port=${TURN.relayPorts.split('-')[0]}`, `--max-port=${TURN.relayPorts.split('-')[1]}`,
+          '--allow-loopback-peers', '--verbose', '--simple-log', '--log-file=stdout',
+          `--pidfile=${join(dir, 'turnserver.pid')}`, `--userdb=${join(dir, 'turndb')}`,
+        ],
+        { stdio: ['ignore', 'pipe', 'ignore'] },
+      );
+      let turnLog = '';
+      turn.stdout.on('data', (chunk) => (turnLog += chunk));
+      // Only TURN (and its relay ports), SIP over WebSocket and the site pass: no direct path between the two browsers.
+      const http = new URL(origin).port;
+      const ruleset = `table inet ctc_turn {
+        chain output {
+          type filter hook output priority 0; policy accept;
+          udp dport { ${TURN.port}, ${TURN.relayPorts} } accept
+          udp sport { ${TURN.port}, ${TURN.relayPorts} } accept
+          meta l4proto udp drop
+          tcp dport { 8080, ${TURN.port}, ${http} } accept
+          tcp sport { 8080, ${TURN.port}, ${http} } accept
+          meta l4proto tcp drop
+        }
+      }`;
+      const nft = (args, input) =>
+        new Promise((resolve, reject) => {
+          const child = spawn(NFT, args, { stdio: [input ? 'pipe' : 'ignore', 'ignore', 'pipe'] });
+          let error = '';
+          child.stderr.on('data', (chunk) => (error += chunk));
+          child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`nft ${args.join(' ')}: ${error}`))));
+          child.stdin?.end(input);
+        });
+      try {
+        await waitForPort(TURN.port);
+        await nft(['-f', '-'], ruleset);
+        const { context, agent, visitor } = await openPages('/visitor-turn.html');
+        await visitor.getByRole('button', { name: 'Voice call' }).click();
+        const active = await eventOf(visitor, 'call-active');
+        const connected = await eventOf(visitor, 'call-connected');
+        console.log(`# through TURN: call-connected → call-active: ${Math.round(active.at - connected.at)} ms`);
+        await visitor.waitForTimeout(1500);
+        const [heard, said] = [await visitorStats(visitor), await agentStats(agent)];
+        assert.ok(heard.audioBytes > 0 && heard.audioEnergy > 1e-4, `the visitor hears the agent: ${JSON.stringify(heard)}`);
+        assert.ok(said.audioBytes > 0 && said.audioEnergy > 1e-4, `the agent hears the visitor: ${JSON.stringify(said)}`);
+        const local = await visitor.evaluate(async () => {
+          const stats = await window.peers.at(-1).getStats();
+          const reports = [...stats.values()];
+          const transport = reports.find((report) => report.type === 'transport' && report.selectedCandidatePairId);
+          const pair = stats.get(transport.selectedCandidatePairId);
+          const candidate = stats.get(pair.localCandidateId);
+          return { type: candidate.candidateType, relayProtocol: candidate.relayProtocol ?? null, port: candidate.port };
+        });
+        assert.equal(local.type, 'relay', `the visitor's media goes through TURN: ${JSON.stringify(local)}`);
+        const allocated = turnLog.split('\n').filter((line) => line.includes(`user <${TURN.username}>`) && /ALLOCATE processed, success/.test(line));
+        assert.ok(allocated.length > 0, `coturn allocated for the credentials the element was given: ${turnLog.split('\n').slice(-5).join(' / ')}`);
+        await visitor.getByRole('button', { name: 'Hang up' }).click();
+        await eventOf(visitor, 'call-ended');
+        await agent.waitForFunction(() => agent.ended === 1);
+        await context.close();
+      } finally {
+        await nft(['delete', 'table', 'inet', 'ctc_turn']).catch(() => {});
+        turn.kill('SIGTERM');
+      }
+    },
+  );
 
   it('a denied microphone sends nothing to CEC', async () => {
     const denying = await chromium.launch({
