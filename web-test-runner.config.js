@@ -62,5 +62,6 @@ export default {
   // TEST_GREP=pattern runs only the matching tests.
   testFramework: { config: { timeout: 10000, grep: process.env.TEST_GREP } },
   filterBrowserLogs: ({ args }) => !String(args[0]).includes('Lit is in dev mode'),
-  browsers: [chromeLauncher({ launchOptions: { executablePath: chromePath(), headless: true, args: chromeArgs } })],
+  // Media may play without a gesture, as after the visitor's click (tests click by script): the agent console's tone too.
+  browsers: [chromeLauncher({ launchOptions: { executablePath: chromePath(), headless: true, args: [...chromeArgs, '--autoplay-policy=no-user-gesture-required'] } })],
 };

@@ -43,6 +43,7 @@ import type { TokenProvider } from './transport/token.js';
  * @event {CallQueuedEvent} call-queued - The call entered CEC's queue (once per entry). `detail`: `{media}`.
  * @event {CallConnectedEvent} call-connected - An agent took the call. `detail`: `{media, domain, gwAddresses, accessCode, clickToCallCaller}`: the gateway the media leg calls.
  * @event {CallActiveEvent} call-active - The SIP session is confirmed: the visitor and the agent are talking. `detail`: `{media}`.
+ * @event {CallQualityEvent} call-quality - While talking, how the call sounds, from the connection's statistics read every 2 s: when the level changes, and every 10 s while it stays the same. `detail`: `{media, rtt, jitter, packetLoss, mos, level}`: round trip and jitter in ms, loss as a fraction of the agent's audio packets, `mos` an E-model estimate (1–4.5), `level` `good` (MOS ≥ 4), `fair` or `poor` (< 3.1).
  * @event {CallEndedEvent} call-ended - The call is over (once per call). `detail`: `{media, by}`; `by` is `local` or `remote`.
  * @event {CallFailedEvent} call-failed - The call started but could not go on. `detail`: `{media, reason, causeId?, causeDesc?, sipStatus?, cause?}`; `reason` is `queue-timeout`, `failed`, `lost` or `media-failed`.
  * @event {MessageRequestEvent} message-request - With `leave-message`: no agent could take the call, and the form is about to show. Cancelable: `preventDefault()` shows nothing (open the site's own contact form instead). `detail`: `{media, reason}`; `reason` is `no-agents`, `queue-timeout` or `failed`.
@@ -63,6 +64,7 @@ import type { TokenProvider } from './transport/token.js';
  * @csspart mute-button - The mute toggle (`aria-pressed`), shown while talking.
  * @csspart camera-button - The camera-off toggle (`aria-pressed`), shown while talking on video.
  * @csspart timer - The elapsed time of the call (`role="timer"`).
+ * @csspart quality - While talking, the signal indicator: three bars (`i`, filled ones `.on`) and `data-level` `good`, `fair` or `poor`; its text alternative names the level. Entering `poor` says "Your connection is weak." once a call, beside it.
  * @csspart videos - The box around the two videos of a video call.
  * @csspart remote-video - The agent's video.
  * @csspart local-video - The visitor's own camera preview.

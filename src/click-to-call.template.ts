@@ -78,7 +78,8 @@ export function renderCall(
               active && session && activeMedia === 'video' ? toggle('camera', session.cameraOff, 'video') : nothing,
               button('hangUp', hangingUp, hangingUp, actions.hangUp),
               active
-                ? html`<span part="timer" role="timer">${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}</span>`
+                ? html`<span part="timer" role="timer">${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}</span>
+                    ${session?.indicator?.(html, language)}`
                 : nothing,
             ]
           : html`

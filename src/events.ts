@@ -1,5 +1,6 @@
 import type { CallErrorReason, CallFailedReason, CallMedia, UnavailableReason } from './state.js';
 import type { MessageRequestEvent, MessageSentEvent, SurveySentEvent } from './after-call/events.js';
+import type { CallQualityEvent } from './media/quality-event.js';
 import type { Gateway } from './transport/cec-answers.js';
 
 /** What `call-started` and `no-agents` carry: CEC's answer to createClickToCall. */
@@ -163,6 +164,7 @@ export interface ClickToCallEventMap {
   'call-active': CallActiveEvent;
   'call-ended': CallEndedEvent;
   'call-failed': CallFailedEvent;
+  'call-quality': CallQualityEvent;
   'message-request': MessageRequestEvent;
   'message-sent': MessageSentEvent;
   'survey-sent': SurveySentEvent;
@@ -183,6 +185,7 @@ export const eventNames = [
   'call-queued',
   'call-connected',
   'call-active',
+  'call-quality',
   'call-ended',
   'call-failed',
   'message-request',

@@ -51,6 +51,35 @@ describe('a call through the SIP relay to the agent console', () => {
     await waitUntil(() => agentConsole!.agent().ended === 1, 'the agent\'s call ends too');
   });
 
+  inCall('reports call-quality while talking, good on a clean path, with a signal indicator that names its level', async () => {
+    const el = await callTheConsole('voice');
+    await oneEvent(el, 'call-active');
+    // Details, not events: an assertion's message must not walk the DOM behind an event.
+    const heard: Record<string, unknown>[] = [];
+    el.addEventListener('call-quality', (event) => heard.push({ ...event.detail }));
+    await waitUntil(() => heard.length > 0, 'a call-quality event', { timeout: 8000 });
+    const detail = heard[0] as { rtt: number; jitter: number; packetLoss: number; mos: number };
+    expect(detail).to.include({ media: 'voice', level: 'good' });
+    expect(detail.rtt).to.be.within(0, 200);
+    expect(detail.jitter).to.be.within(0, 60);
+    expect(detail.packetLoss).to.be.within(0, 0.05);
+    expect(detail.mos).to.be.within(4, 4.5);
+    await el.updateComplete;
+    const indicator = el.shadowRoot!.querySelector('[part~="quality"]')!;
+    expect(indicator.getAttribute('role')).to.equal('img');
+    expect(indicator.getAttribute('aria-label')).to.equal('Connection: good');
+    // Numbers and booleans only: chai describing a DOM node in a failure message hangs Firefox.
+    expect(indicator.querySelectorAll('i.on').length).to.equal(3);
+    expect(el.shadowRoot!.querySelector('.weak')!.textContent!.trim()).to.equal('');
+    await expect(el).to.be.accessible();
+    // The same level is not reported again within 10 s.
+    await aTimeout(4500);
+    expect(heard, JSON.stringify(heard)).to.have.length(1);
+    el.hangUp();
+    await waitUntil(() => agentConsole!.agent().ended === 1, 'the agent\'s call ends too');
+    expect(Boolean(el.shadowRoot!.querySelector('[part~="quality"]')), 'the indicator goes with the call').to.equal(false);
+  });
+
   inCall('ends on the visitor\'s side when the agent hangs up', async () => {
     const el = await callTheConsole('voice');
     await oneEvent(el, 'call-active');

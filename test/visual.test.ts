@@ -123,9 +123,15 @@ describe('<click-to-call> in a call (screenshots and axe in active, the agent co
   });
   after(() => agentConsole?.close());
 
-  /** Both videos masked (the agent's black, the visitor's grey): their pictures move; their places and sizes are what the reference shows. */
+  /**
+   * Both videos masked (the agent's black, the visitor's grey): their pictures move; their places and sizes are what
+   * the reference shows. So are the quality indicator's and the timer's places (the bars follow the measured level,
+   and the time depends on when the first level arrives).
+   */
   const maskVideos = `click-to-call::part(remote-video) { filter: brightness(0); }
-    click-to-call::part(local-video) { filter: brightness(0) invert(0.6); }`;
+    click-to-call::part(local-video) { filter: brightness(0) invert(0.6); }
+    click-to-call::part(quality) { visibility: hidden; }
+    click-to-call::part(timer) { color: transparent; }`;
 
   async function shootActive(look: Look, media: 'voice' | 'video', toggle?: 'mute' | 'camera') {
     useScenario(relayScript());
@@ -146,6 +152,7 @@ describe('<click-to-call> in a call (screenshots and axe in active, the agent co
       const videos = [...el.shadowRoot!.querySelectorAll('video')];
       await waitUntil(() => videos.every((video) => video.videoWidth > 0), 'both pictures', { timeout: 10_000 });
     }
+    await waitUntil(() => el.shadowRoot!.querySelector('[part~="quality"]'), 'the quality indicator', { timeout: 10_000 });
     if (toggle) {
       const pressed = el.shadowRoot!.querySelector<HTMLButtonElement>(`button[part~="${toggle}-button"]`)!;
       pressed.click();

@@ -1,10 +1,15 @@
 import type { CallMedia } from '../state.js';
+import type { Language } from '../strings.js';
 import type { Gateway } from '../transport/cec-answers.js';
 import { closeDevices, openDevices } from './devices.js';
-import type { placeSipCall, SipCall } from './sip-call.js';
+import type { CallQuality } from './call-quality.js';
+import { CallQualityEvent } from './quality-event.js';
+import type { adoptQualityStyles, placeSipCall, qualityIndicator, SipCall } from './sip-call.js';
 
 export interface MediaEngine {
   readonly placeSipCall: typeof placeSipCall;
+  readonly qualityIndicator: typeof qualityIndicator;
+  readonly adoptQualityStyles: typeof adoptQualityStyles;
 }
 
 export interface MediaCallbacks {
@@ -15,6 +20,10 @@ export interface MediaCallbacks {
   /** The agent hung up. */
   readonly onEnded: () => void;
   readonly onFailed: (failure: { sipStatus?: number; cause: string }) => void;
+  /** `call-quality`, to fire. */
+  readonly onQuality: (event: CallQualityEvent) => void;
+  /** Where the in-call view is: the quality indicator's styles go there. */
+  readonly root: ShadowRoot | null;
 }
 
 /**
@@ -27,6 +36,12 @@ export class MediaSession {
   activeSince?: number;
   muted = false;
   cameraOff = false;
+  /** The last quality reported while talking. */
+  quality?: CallQuality;
+  /** The signal indicator once the media engine is loaded and a quality is known (`html`: the element's Lit). */
+  indicator?: (html: Parameters<typeof qualityIndicator>[0], language: Language) => ReturnType<typeof qualityIndicator> | undefined;
+  /** Whether the call was weak once already: it is said once per call. */
+  #warned = false;
   #sip?: SipCall;
   #closed = false;
 
@@ -54,15 +69,30 @@ export class MediaSession {
       return callbacks.onFailed({ cause: 'the media engine could not be loaded' });
     }
     if (this.#closed) return;
+    engine.adoptQualityStyles(callbacks.root);
+    let weak = false;
+    this.indicator = (html, language) => this.quality && engine.qualityIndicator(html, this.quality.level, weak, language);
+    const onQuality = (quality: CallQuality) => {
+      this.quality = quality;
+      weak = quality.level === 'poor' && (weak || !this.#warned);
+      this.#warned ||= weak;
+      callbacks.onQuality(new CallQualityEvent({ media: this.media, ...quality }));
+      callbacks.onChange();
+    };
     try {
-      this.#sip = this.#place(engine, gateway, iceServers, callbacks);
+      this.#sip = this.#place(engine, gateway, iceServers, { ...callbacks, onQuality });
     } catch (error) {
       // JsSIP refuses what it cannot turn into SIP URIs (a domain or access code with spaces) by throwing.
       callbacks.onFailed({ cause: `the gateway could not be called: ${(error as Error)?.message ?? error}` });
     }
   }
 
-  #place(engine: MediaEngine, gateway: Gateway, iceServers: readonly RTCIceServer[], callbacks: MediaCallbacks): SipCall {
+  #place(
+    engine: MediaEngine,
+    gateway: Gateway,
+    iceServers: readonly RTCIceServer[],
+    callbacks: Omit<MediaCallbacks, 'onQuality'> & { onQuality: (quality: CallQuality) => void },
+  ): SipCall {
     return engine.placeSipCall({
       gateway,
       stream: this.local,
@@ -78,6 +108,7 @@ export class MediaSession {
       },
       onEnded: callbacks.onEnded,
       onFailed: callbacks.onFailed,
+      onQuality: callbacks.onQuality,
     });
   }
 

@@ -1,5 +1,8 @@
 import { UA, WebSocketInterface } from 'jssip';
 import type { Gateway } from '../transport/cec-answers.js';
+import { watchQuality, type CallQuality } from './call-quality.js';
+
+export { adoptQualityStyles, qualityIndicator } from '../quality-indicator.js';
 
 /** How long ICE may gather before the INVITE leaves anyway: an unreachable STUN server would hold it ~40 s. */
 const ICE_GATHERING_CAP_MS = 1000;
@@ -19,6 +22,8 @@ export interface SipCallOptions {
   /** The agent hung up (BYE). */
   readonly onEnded: () => void;
   readonly onFailed: (failure: { sipStatus?: number; cause: string }) => void;
+  /** While talking: the call's quality, when its level changes and every 10 s (call-quality.ts). */
+  readonly onQuality: (quality: CallQuality) => void;
 }
 
 export interface SipCall {
@@ -58,6 +63,7 @@ export function placeSipCall(options: SipCallOptions): SipCall {
     connection_recovery_max_interval: 2,
   });
   let session: ReturnType<UA['call']> | undefined;
+  let stopQuality: (() => void) | undefined;
   const setupTimer = setTimeout(() => fail(session ? 'Timeout' : 'Connection Error'), SETUP_TIMEOUT_MS);
 
   const call: SipCall = {
@@ -65,6 +71,7 @@ export function placeSipCall(options: SipCallOptions): SipCall {
       if (closed) return;
       closed = true;
       clearTimeout(setupTimer);
+      stopQuality?.();
       try {
         if (session && !session.isEnded()) session.terminate();
       } catch {
@@ -103,7 +110,9 @@ export function placeSipCall(options: SipCallOptions): SipCall {
     });
     session.on('confirmed', () => {
       clearTimeout(setupTimer);
-      if (!closed) options.onActive();
+      if (closed) return;
+      options.onActive();
+      stopQuality = watchQuality(session!.connection, options.onQuality);
     });
     session.on('ended', () => finish(options.onEnded));
     session.on('failed', ({ cause, message }) => {
