@@ -75,9 +75,10 @@ describe('a call through the SIP relay to the agent console', () => {
     // The same level is not reported again within 10 s.
     await aTimeout(4500);
     expect(heard, JSON.stringify(heard)).to.have.length(1);
-    el.hangUp();
-    await waitUntil(() => agentConsole!.agent().ended === 1, 'the agent\'s call ends too');
+    await el.hangUp();
+    await el.updateComplete;
     expect(Boolean(el.shadowRoot!.querySelector('[part~="quality"]')), 'the indicator goes with the call').to.equal(false);
+    await waitUntil(() => agentConsole!.agent().ended === 1, 'the agent\'s call ends too');
   });
 
   inCall('ends on the visitor\'s side when the agent hangs up', async () => {
