@@ -52,7 +52,8 @@ const visitorPage = (attributes = '') => `<!doctype html><html lang="en"><head><
 <click-to-call token-endpoint="${mocks.TOKEN_ENDPOINT}" poll-interval="100" ${attributes}></click-to-call>
 <script>
   window.events = [];
-  for (const type of ['call-started', 'call-error', 'call-queued', 'call-connected', 'call-active', 'call-ended', 'call-failed'])
+  for (const type of ['call-started', 'call-error', 'call-queued', 'call-connected', 'call-active', 'call-ended', 'call-failed',
+    'call-quality', 'call-reconnecting', 'call-reconnected'])
     document.addEventListener(type, (e) => events.push({ type, detail: e.detail, at: performance.now() }));
 </script></body></html>`;
 
@@ -109,6 +110,17 @@ const inboundStats = async (pc) => {
     videoFrames: found.video?.framesDecoded ?? 0,
   };
 };
+
+/** Runs nft (nftables) with `args`, `input` on its standard input. */
+const nft = (args, input) =>
+  new Promise((resolve, reject) => {
+    const child = spawn(NFT, args, { stdio: [input ? 'pipe' : 'ignore', 'ignore', 'pipe'] });
+    let error = '';
+    child.stderr.on('data', (chunk) => (error += chunk));
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`nft ${args.join(' ')}: ${error}`))));
+    child.stdin?.end(input);
+  });
+const noNft = !existsSync(NFT) && 'nftables is not installed (apt-get install nftables)';
 
 let kamailio;
 /** The simulated site and CEC (mocks/), serving the pages too. */
@@ -221,6 +233,48 @@ describe('a real call through a SIP server', { skip }, () => {
     await context.close();
   });
 
+  it('call-quality: plausible figures on a clean call; half the UDP packets dropped turns it poor, and the visitor is told once', { skip: noNft }, async () => {
+    const { context, visitor } = await openPages();
+    await visitor.getByRole('button', { name: 'Voice call' }).click();
+    await eventOf(visitor, 'call-active');
+    const clean = (await eventOf(visitor, 'call-quality')).detail;
+    console.log(`# clean loopback call: ${JSON.stringify(clean)}`);
+    assert.equal(clean.level, 'good', JSON.stringify(clean));
+    assert.ok(clean.rtt >= 0 && clean.rtt < 50 && clean.jitter >= 0 && clean.jitter < 40, `rtt and jitter of a loopback call: ${JSON.stringify(clean)}`);
+    assert.ok(clean.packetLoss < 0.02 && clean.mos >= 4 && clean.mos <= 4.5, JSON.stringify(clean));
+    const indicator = visitor.locator('click-to-call').locator('[part="quality"]');
+    assert.equal(await indicator.getAttribute('aria-label'), 'Connection: good');
+    assert.equal(await visitor.getByText('Your connection is weak.').count(), 0);
+
+    // Every UDP packet crosses loopback's output hook once: half of them, each way, are dropped (Opus recovers a share).
+    await nft(['-f', '-'], `table inet ctc_loss {
+      chain output {
+        type filter hook output priority 0; policy accept;
+        meta l4proto udp numgen random mod 100 < 50 drop
+      }
+    }`);
+    try {
+      const poor = await visitor
+        .waitForFunction(() => events.find((e) => e.type === 'call-quality' && e.detail.level === 'poor'), null, { timeout: 20_000 })
+        .then((h) => h.jsonValue())
+        .catch(async (error) => {
+          const seen = await visitor.evaluate(() => events.filter((e) => e.type === 'call-quality').map((e) => e.detail));
+          throw new Error(`${error.message}; call-quality so far: ${JSON.stringify(seen)}`);
+        });
+      console.log(`# half the UDP packets dropped: ${JSON.stringify(poor.detail)}`);
+      assert.ok(poor.detail.packetLoss > 0.1 && poor.detail.mos < 3.1, JSON.stringify(poor.detail));
+      assert.equal(await indicator.getAttribute('aria-label'), 'Connection: poor');
+      assert.equal(await visitor.locator('click-to-call').getByRole('status').filter({ hasText: 'Your connection is weak.' }).count(), 1);
+      assert.deepEqual(await axeViolations(visitor), [], 'accessible with a weak connection');
+      assert.equal(await visitor.locator('click-to-call').getAttribute('state'), 'active', 'a weak call goes on');
+    } finally {
+      await nft(['delete', 'table', 'inet', 'ctc_loss']).catch(() => {});
+    }
+    await visitor.getByRole('button', { name: 'Hang up' }).click();
+    await eventOf(visitor, 'call-ended');
+    await context.close();
+  });
+
   it('video: frames are decoded both ways, and the agent hangs up both legs', async () => {
     const { context, agent, visitor } = await openPages();
     await visitor.getByRole('button', { name: 'Video call' }).click();
@@ -256,7 +310,7 @@ describe('a real call through a SIP server', { skip }, () => {
     assert.deepEqual(active.detail, { media: 'voice' });
     await visitor.waitForTimeout(1000); // polls keep repeating "connected"
     const types = await visitor.evaluate(() => window.events.map((e) => e.type));
-    assert.deepEqual(types.filter((type) => type !== 'call-request'), ['call-started', 'call-queued', 'call-connected', 'call-active']);
+    assert.deepEqual(types.filter((type) => type !== 'call-quality'), ['call-started', 'call-queued', 'call-connected', 'call-active']);
     assert.equal(await agent.evaluate(() => agent.calls.length), 1, 'one SIP call');
     assert.equal(await visitor.locator('click-to-call').getAttribute('state'), 'active');
     await visitor.getByRole('button', { name: 'Hang up' }).click();
@@ -325,7 +379,7 @@ describe('a real call through a SIP server', { skip }, () => {
 
   it(
     'through TURN only: every direct path cut, the credentials in ice-servers get a relay, and audio flows both ways',
-    { skip: (!existsSync(TURNSERVER) && 'coturn is not installed (apt-get install coturn)') || (!existsSync(NFT) && 'nftables is not installed') },
+    { skip: (!existsSync(TURNSERVER) && 'coturn is not installed (apt-get install coturn)') || noNft },
     async () => {
       const turn = spawn(
         TURNSERVER,
@@ -353,14 +407,6 @@ describe('a real call through a SIP server', { skip }, () => {
           meta l4proto tcp drop
         }
       }`;
-      const nft = (args, input) =>
-        new Promise((resolve, reject) => {
-          const child = spawn(NFT, args, { stdio: [input ? 'pipe' : 'ignore', 'ignore', 'pipe'] });
-          let error = '';
-          child.stderr.on('data', (chunk) => (error += chunk));
-          child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`nft ${args.join(' ')}: ${error}`))));
-          child.stdin?.end(input);
-        });
       try {
         await waitForPort(TURN.port);
         await nft(['-f', '-'], ruleset);
