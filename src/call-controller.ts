@@ -204,7 +204,7 @@ export class CallController implements ReactiveController {
       onActive: () => this.#call === call && this.#status.apply('active') && this.#status.fire(new CallActiveEvent({ media })),
       onEnded: () => this.#endCall(call, new CallEndedEvent({ media, by: 'remote' }), true),
       onFailed: (failure) => this.#endCall(call, new CallFailedEvent({ media, reason: 'media-failed', ...failure }), true),
-      onQuality: (event) => this.#call === call && this.#status.fire(event),
+      onEvent: (event) => this.#call === call && this.#status.fire(event),
       root: this.host.shadowRoot,
     });
   }

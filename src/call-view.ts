@@ -15,5 +15,5 @@ export interface CallView {
   /** The visitor hung up and CEC has not answered the drop yet. */
   readonly hangingUp: boolean;
   /** The call's devices and streams, while it has them. */
-  readonly session?: Readonly<Pick<MediaSession, 'local' | 'remote' | 'activeSince' | 'muted' | 'cameraOff' | 'indicator'>>;
+  readonly session?: Readonly<Pick<MediaSession, 'local' | 'remote' | 'activeSince' | 'muted' | 'cameraOff' | 'indicators'>>;
 }

@@ -44,6 +44,8 @@ import type { TokenProvider } from './transport/token.js';
  * @event {CallConnectedEvent} call-connected - An agent took the call. `detail`: `{media, domain, gwAddresses, accessCode, clickToCallCaller}`: the gateway the media leg calls.
  * @event {CallActiveEvent} call-active - The SIP session is confirmed: the visitor and the agent are talking. `detail`: `{media}`.
  * @event {CallQualityEvent} call-quality - While talking, how the call sounds, from the connection's statistics read every 2 s: when the level changes, and every 10 s while it stays the same. `detail`: `{media, rtt, jitter, packetLoss, mos, level}`: round trip and jitter in ms, loss as a fraction of the agent's audio packets, `mos` an E-model estimate (1–4.5), `level` `good` (MOS ≥ 4), `fair` or `poor` (< 3.1).
+ * @event {CallReconnectingEvent} call-reconnecting - While talking, the media path broke (ICE `disconnected` or `failed`); the call stays `active`, shows "Reconnecting…" and restarts ICE (re-INVITE) right away after `failed`, after 2 s after `disconnected`, then every 5 s. `detail`: `{media}`.
+ * @event {CallReconnectedEvent} call-reconnected - The media path is back. Without it within 15 s of `call-reconnecting`, `call-failed` (`media-failed`) ends the call. A dropped SIP WebSocket alone ends nothing and fires nothing: JsSIP reconnects while the media flows on. `detail`: `{media}`.
  * @event {CallEndedEvent} call-ended - The call is over (once per call). `detail`: `{media, by}`; `by` is `local` or `remote`.
  * @event {CallFailedEvent} call-failed - The call started but could not go on. `detail`: `{media, reason, causeId?, causeDesc?, sipStatus?, cause?}`; `reason` is `queue-timeout`, `failed`, `lost` or `media-failed`.
  * @event {MessageRequestEvent} message-request - With `leave-message`: no agent could take the call, and the form is about to show. Cancelable: `preventDefault()` shows nothing (open the site's own contact form instead). `detail`: `{media, reason}`; `reason` is `no-agents`, `queue-timeout` or `failed`.
@@ -65,6 +67,7 @@ import type { TokenProvider } from './transport/token.js';
  * @csspart camera-button - The camera-off toggle (`aria-pressed`), shown while talking on video.
  * @csspart timer - The elapsed time of the call (`role="timer"`).
  * @csspart quality - While talking, the signal indicator: three bars (`i`, filled ones `.on`) and `data-level` `good`, `fair` or `poor`; its text alternative names the level. Entering `poor` says "Your connection is weak." once a call, beside it.
+ * @csspart mic-level - While talking, the microphone's level (`role="meter"`, 0–5): five segments (`i`, lit ones `.on`), all dark while muted. Speaking while muted says "You are muted." once a call, for 5 s or until unmuted.
  * @csspart videos - The box around the two videos of a video call.
  * @csspart remote-video - The agent's video.
  * @csspart local-video - The visitor's own camera preview.

@@ -22,6 +22,8 @@ export type {
   CallOutcomeEvent,
   CallUnavailableDetail,
 } from './events.js';
+export type { CallQualityDetail, CallQualityEvent, CallReconnectedEvent, CallReconnectingEvent } from './media/media-events.js';
+export type { CallQuality, QualityLevel } from './media/call-quality.js';
 export type { CallErrorReason, CallFailedReason, CallMedia, CallState, UnavailableReason } from './state.js';
 export type { Gateway } from './transport/cec-answers.js';
 export type { TokenGrant, TokenProvider, TokenRequest } from './transport/token.js';

@@ -1,6 +1,6 @@
 import type { CallErrorReason, CallFailedReason, CallMedia, UnavailableReason } from './state.js';
 import type { MessageRequestEvent, MessageSentEvent, SurveySentEvent } from './after-call/events.js';
-import type { CallQualityEvent } from './media/quality-event.js';
+import type { CallQualityEvent, CallReconnectedEvent, CallReconnectingEvent } from './media/media-events.js';
 import type { Gateway } from './transport/cec-answers.js';
 
 /** What `call-started` and `no-agents` carry: CEC's answer to createClickToCall. */
@@ -165,6 +165,8 @@ export interface ClickToCallEventMap {
   'call-ended': CallEndedEvent;
   'call-failed': CallFailedEvent;
   'call-quality': CallQualityEvent;
+  'call-reconnecting': CallReconnectingEvent;
+  'call-reconnected': CallReconnectedEvent;
   'message-request': MessageRequestEvent;
   'message-sent': MessageSentEvent;
   'survey-sent': SurveySentEvent;
@@ -186,6 +188,8 @@ export const eventNames = [
   'call-connected',
   'call-active',
   'call-quality',
+  'call-reconnecting',
+  'call-reconnected',
   'call-ended',
   'call-failed',
   'message-request',

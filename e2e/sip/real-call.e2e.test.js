@@ -59,15 +59,24 @@ const visitorPage = (attributes = '') => `<!doctype html><html lang="en"><head><
 
 const agentPage = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Agent</title>
 <link rel="icon" href="data:,"><script src="/jssip.js"></script></head><body><script>
+  // Its Contact user is its number, so the SIP server can route in-dialog requests over its newest registration.
   const ua = new JsSIP.UA({ sockets: [new JsSIP.WebSocketInterface('ws://127.0.0.1:8080')], uri: 'sip:1001@test.local',
-    register: true, session_timers: false });
-  window.agent = { registered: false, calls: [], ended: 0 };
-  ua.on('registered', () => (agent.registered = true));
+    contact_uri: 'sip:1001@agent.invalid;transport=ws', register: true, session_timers: false,
+    connection_recovery_min_interval: 1, connection_recovery_max_interval: 2 });
+  window.agent = { registered: false, registrations: 0, calls: [], ended: 0, byes: 0, reinvites: 0 };
+  ua.on('registered', () => {
+    agent.registered = true;
+    agent.registrations++;
+  });
   ua.on('newRTCSession', ({ session, originator, request }) => {
     if (originator !== 'remote') return;
     const video = request.body.includes('m=video');
     agent.calls.push({ session, caller: session.remote_identity.uri.user, dialled: request.to.uri.user, video });
-    session.on('ended', () => agent.ended++);
+    session.on('ended', ({ originator, message }) => {
+      agent.ended++;
+      if (originator === 'remote' && message?.method === 'BYE') agent.byes++;
+    });
+    session.on('reinvite', () => agent.reinvites++);
     session.answer({ mediaConstraints: { audio: true, video }, pcConfig: { iceServers: [] } });
     // Play the visitor's audio, so its energy is measured.
     session.connection.addEventListener('track', ({ streams }) => {
@@ -88,6 +97,15 @@ function recordPeersAndStreams() {
     constructor(...args) {
       super(...args);
       window.peers.push(this);
+    }
+  };
+  // The SIP WebSockets the element opens, to see JsSIP reconnect.
+  window.sockets = [];
+  const OriginalSocket = WebSocket;
+  window.WebSocket = class extends OriginalSocket {
+    constructor(...args) {
+      super(...args);
+      window.sockets.push(this);
     }
   };
   const getUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
@@ -140,13 +158,23 @@ async function waitForPort(port) {
   throw new Error(`port ${port} never opened`);
 }
 
+async function startKamailio() {
+  kamailio = spawn(KAMAILIO, ['-DD', '-E', '-f', new URL('kamailio.cfg', import.meta.url).pathname, '-P', join(dir, 'pid'), '-Y', dir, '-m', '64', '-M', '8'], {
+    stdio: ['ignore', 'ignore', 'ignore'],
+  });
+  await waitForPort(8080);
+}
+
+async function stopKamailio() {
+  const exited = new Promise((resolve) => kamailio.once('exit', resolve));
+  kamailio.kill('SIGTERM');
+  await exited;
+}
+
 describe('a real call through a SIP server', { skip }, () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ctc-sip-'));
-    kamailio = spawn(KAMAILIO, ['-DD', '-E', '-f', new URL('kamailio.cfg', import.meta.url).pathname, '-P', join(dir, 'pid'), '-Y', dir, '-m', '64', '-M', '8'], {
-      stdio: ['ignore', 'ignore', 'ignore'],
-    });
-    await waitForPort(8080);
+    await startKamailio();
 
     const jssip = buildSync({
       entryPoints: ['jssip'],
@@ -272,6 +300,116 @@ describe('a real call through a SIP server', { skip }, () => {
     }
     await visitor.getByRole('button', { name: 'Hang up' }).click();
     await eventOf(visitor, 'call-ended');
+    await context.close();
+  });
+
+  /** Audio bytes received on each side so far. */
+  const audioBytes = async (agent, visitor) => ({ visitor: (await visitorStats(visitor)).audioBytes, agent: (await agentStats(agent)).audioBytes });
+  /** Waits until both sides have received more audio than `before`. */
+  async function audioFlowsAfter(agent, visitor, before) {
+    for (let tries = 0; tries < 50; tries++) {
+      const now = await audioBytes(agent, visitor);
+      if (now.visitor > before.visitor + 2000 && now.agent > before.agent + 2000) return now;
+      await visitor.waitForTimeout(100);
+    }
+    assert.fail(`audio does not flow both ways again: ${JSON.stringify({ before, now: await audioBytes(agent, visitor) })}`);
+  }
+  /** Cuts every media path between the browsers: UDP, and TCP but SIP over WebSocket and the site. */
+  const cutMedia = () =>
+    nft(['-f', '-'], `table inet ctc_cut {
+      chain output {
+        type filter hook output priority 0; policy accept;
+        meta l4proto udp drop
+        tcp dport { 8080, ${new URL(origin).port} } accept
+        tcp sport { 8080, ${new URL(origin).port} } accept
+        meta l4proto tcp drop
+      }
+    }`);
+  const restoreMedia = () => nft(['delete', 'table', 'inet', 'ctc_cut']).catch(() => {});
+  const typesOf = (page) => page.evaluate(() => window.events.map((e) => e.type).filter((type) => type !== 'call-quality'));
+
+  it('the SIP server restarted mid-call: the call stays active, audio flows both ways, and the hang-up reaches the agent as BYE', async () => {
+    const { context, agent, visitor } = await openPages();
+    await visitor.getByRole('button', { name: 'Voice call' }).click();
+    await eventOf(visitor, 'call-active');
+    await visitor.waitForTimeout(500);
+    await stopKamailio();
+    await visitor.waitForFunction(() => window.sockets.every((socket) => socket.readyState === WebSocket.CLOSED));
+    await visitor.waitForTimeout(1500);
+    assert.equal(await visitor.locator('click-to-call').getAttribute('state'), 'active', 'the SIP server is down: the call goes on');
+    await startKamailio();
+    // JsSIP reconnects both (every 1–2 s); the agent registers again.
+    await visitor.waitForFunction(() => window.sockets.at(-1).readyState === WebSocket.OPEN && window.sockets.length > 1, null, { timeout: 10_000 });
+    await agent.waitForFunction(() => agent.registrations === 2, null, { timeout: 10_000 });
+    const before = await audioBytes(agent, visitor);
+    const after = await audioFlowsAfter(agent, visitor, before);
+    console.log(`# SIP server restarted: ${await visitor.evaluate(() => window.sockets.length)} WebSockets, audio bytes ${JSON.stringify(before)} → ${JSON.stringify(after)}`);
+    const [heard, said] = [await visitorStats(visitor), await agentStats(agent)];
+    assert.ok(heard.audioEnergy > 1e-4 && said.audioEnergy > 1e-4, `audio both ways: ${JSON.stringify({ heard, said })}`);
+    assert.equal(await visitor.locator('click-to-call').getAttribute('state'), 'active');
+    assert.deepEqual(await typesOf(visitor), ['call-started', 'call-queued', 'call-connected', 'call-active'], 'nothing ended, nothing reconnecting: the media never broke');
+
+    await visitor.getByRole('button', { name: 'Hang up' }).click();
+    assert.deepEqual((await eventOf(visitor, 'call-ended')).detail, { media: 'voice', by: 'local' });
+    await agent.waitForFunction(() => agent.byes === 1, null, { timeout: 10_000 });
+    assert.equal(dropsAtCec(), 1, 'CEC was told');
+    await context.close();
+  });
+
+  it('the media path cut mid-call: call-reconnecting and "Reconnecting…", ICE restarts by re-INVITE, and once the path is back, call-reconnected and audio both ways', { skip: noNft }, async () => {
+    const { context, agent, visitor } = await openPages();
+    await visitor.getByRole('button', { name: 'Voice call' }).click();
+    await eventOf(visitor, 'call-active');
+    await visitor.waitForTimeout(500);
+    await cutMedia();
+    try {
+      const reconnecting = await eventOf(visitor, 'call-reconnecting');
+      assert.deepEqual(reconnecting.detail, { media: 'voice' });
+      const status = visitor.locator('click-to-call').getByRole('status').filter({ hasText: 'Reconnecting…' });
+      await status.waitFor();
+      assert.equal(await visitor.locator('click-to-call').getAttribute('state'), 'active');
+      assert.deepEqual(await axeViolations(visitor), [], 'accessible while reconnecting');
+      // At least one ICE restart while the path is still cut.
+      await agent.waitForFunction(() => agent.reinvites >= 1, null, { timeout: 8000 }).catch(async (error) => {
+        throw new Error(`${error.message}; ${JSON.stringify(await agent.evaluate(() => ({ ...agent, calls: agent.calls.length })))}; visitor: ${JSON.stringify(await visitor.evaluate(() => ({ events: window.events.filter((e) => e.type !== "call-quality").map((e) => [e.type, e.detail, Math.round(e.at)]), sockets: window.sockets.map((s) => s.readyState), ice: window.peers.map((p) => p.iceConnectionState) })))}`);
+      });
+      await visitor.waitForTimeout(1000);
+    } finally {
+      await restoreMedia();
+    }
+    const before = await audioBytes(agent, visitor);
+    const reconnected = await eventOf(visitor, 'call-reconnected');
+    const gap = Math.round(reconnected.at - (await eventOf(visitor, 'call-reconnecting')).at);
+    await audioFlowsAfter(agent, visitor, before);
+    console.log(`# media path cut: reconnected ${gap} ms after call-reconnecting, ${await agent.evaluate(() => agent.reinvites)} re-INVITE(s)`);
+    assert.equal(await visitor.locator('click-to-call').getByText('Reconnecting…').count(), 0);
+    assert.deepEqual(await typesOf(visitor), ['call-started', 'call-queued', 'call-connected', 'call-active', 'call-reconnecting', 'call-reconnected']);
+    await visitor.getByRole('button', { name: 'Hang up' }).click();
+    await eventOf(visitor, 'call-ended');
+    await agent.waitForFunction(() => agent.byes === 1);
+    await context.close();
+  });
+
+  it('the media path cut for good: call-failed (media-failed) 15 s after call-reconnecting, BYE to the agent, the call dropped at CEC', { skip: noNft }, async () => {
+    const { context, agent, visitor } = await openPages();
+    await visitor.getByRole('button', { name: 'Voice call' }).click();
+    await eventOf(visitor, 'call-active');
+    await cutMedia();
+    try {
+      const reconnecting = await eventOf(visitor, 'call-reconnecting');
+      const failed = await visitor.waitForFunction(() => window.events.find((e) => e.type === 'call-failed'), null, { timeout: 25_000 }).then((h) => h.jsonValue());
+      const waited = failed.at - reconnecting.at;
+      console.log(`# media path cut for good: call-failed ${Math.round(waited)} ms after call-reconnecting: ${JSON.stringify(failed.detail)}`);
+      assert.ok(waited >= 14_500 && waited < 17_000, `gave up after ${waited} ms`);
+      assert.equal(failed.detail.reason, 'media-failed');
+      assert.equal(await visitor.locator('click-to-call').getAttribute('state'), 'error');
+      await agent.waitForFunction(() => agent.byes === 1, null, { timeout: 5000 });
+      await visitor.waitForFunction(() => window.streams.every((s) => s.getTracks().every((t) => t.readyState === 'ended')));
+      assert.equal(dropsAtCec(), 1, 'CEC was told');
+      assert.deepEqual(await typesOf(visitor), ['call-started', 'call-queued', 'call-connected', 'call-active', 'call-reconnecting', 'call-failed']);
+    } finally {
+      await restoreMedia();
+    }
     await context.close();
   });
 

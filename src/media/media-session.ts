@@ -2,14 +2,17 @@ import type { CallMedia } from '../state.js';
 import type { Language } from '../strings.js';
 import type { Gateway } from '../transport/cec-answers.js';
 import { closeDevices, openDevices } from './devices.js';
-import type { CallQuality } from './call-quality.js';
-import { CallQualityEvent } from './quality-event.js';
-import type { adoptQualityStyles, placeSipCall, qualityIndicator, SipCall } from './sip-call.js';
+import type { ClickToCallEvent } from '../events.js';
+import type { IndicatorState } from './indicator-state.js';
+import { CallQualityEvent, CallReconnectedEvent, CallReconnectingEvent } from './media-events.js';
+import type { adoptIndicatorStyles, inCallIndicators, placeSipCall, SipCall, watchMicLevel } from './sip-call.js';
 
 export interface MediaEngine {
   readonly placeSipCall: typeof placeSipCall;
-  readonly qualityIndicator: typeof qualityIndicator;
-  readonly adoptQualityStyles: typeof adoptQualityStyles;
+  readonly inCallIndicators: typeof inCallIndicators;
+  readonly adoptIndicatorStyles: typeof adoptIndicatorStyles;
+  readonly watchMicLevel: typeof watchMicLevel;
+  readonly IndicatorState: typeof IndicatorState;
 }
 
 export interface MediaCallbacks {
@@ -20,9 +23,9 @@ export interface MediaCallbacks {
   /** The agent hung up. */
   readonly onEnded: () => void;
   readonly onFailed: (failure: { sipStatus?: number; cause: string }) => void;
-  /** `call-quality`, to fire. */
-  readonly onQuality: (event: CallQualityEvent) => void;
-  /** Where the in-call view is: the quality indicator's styles go there. */
+  /** `call-quality`, `call-reconnecting`, `call-reconnected`: to fire. */
+  readonly onEvent: (event: ClickToCallEvent<unknown>) => void;
+  /** Where the in-call view is: the indicators' styles go there. */
   readonly root: ShadowRoot | null;
 }
 
@@ -36,12 +39,10 @@ export class MediaSession {
   activeSince?: number;
   muted = false;
   cameraOff = false;
-  /** The last quality reported while talking. */
-  quality?: CallQuality;
-  /** The signal indicator once the media engine is loaded and a quality is known (`html`: the element's Lit). */
-  indicator?: (html: Parameters<typeof qualityIndicator>[0], language: Language) => ReturnType<typeof qualityIndicator> | undefined;
-  /** Whether the call was weak once already: it is said once per call. */
-  #warned = false;
+  /** The in-call indicators once talking (`html`: the element's Lit): quality, microphone level, notices. */
+  indicators?: (html: Parameters<typeof inCallIndicators>[0], language: Language) => ReturnType<typeof inCallIndicators>;
+  #indicators?: IndicatorState;
+  #stopMicLevel?: () => void;
   #sip?: SipCall;
   #closed = false;
 
@@ -69,60 +70,61 @@ export class MediaSession {
       return callbacks.onFailed({ cause: 'the media engine could not be loaded' });
     }
     if (this.#closed) return;
-    engine.adoptQualityStyles(callbacks.root);
-    let weak = false;
-    this.indicator = (html, language) => this.quality && engine.qualityIndicator(html, this.quality.level, weak, language);
-    const onQuality = (quality: CallQuality) => {
-      this.quality = quality;
-      weak = quality.level === 'poor' && (weak || !this.#warned);
-      this.#warned ||= weak;
-      callbacks.onQuality(new CallQualityEvent({ media: this.media, ...quality }));
-      callbacks.onChange();
-    };
+    engine.adoptIndicatorStyles(callbacks.root);
+    const indicators = (this.#indicators = new engine.IndicatorState(callbacks.onChange));
+    const { media } = this;
     try {
-      this.#sip = this.#place(engine, gateway, iceServers, { ...callbacks, onQuality });
+      this.#sip = engine.placeSipCall({
+        gateway,
+        stream: this.local,
+        video: media === 'video',
+        iceServers: [...iceServers],
+        onRemoteStream: (remote) => {
+          this.remote = remote;
+          callbacks.onChange();
+        },
+        onActive: () => {
+          this.activeSince = Date.now();
+          this.indicators = (html, language) => engine.inCallIndicators(html, indicators, language);
+          this.#stopMicLevel = engine.watchMicLevel(this.local, (level) => indicators.micLevel(level, this.muted));
+          callbacks.onActive();
+        },
+        onEnded: callbacks.onEnded,
+        onFailed: callbacks.onFailed,
+        onQuality: (quality) => {
+          indicators.quality(quality);
+          callbacks.onEvent(new CallQualityEvent({ media, ...quality }));
+        },
+        onReconnecting: () => {
+          indicators.reconnecting(true);
+          callbacks.onEvent(new CallReconnectingEvent({ media }));
+        },
+        onReconnected: () => {
+          indicators.reconnecting(false);
+          callbacks.onEvent(new CallReconnectedEvent({ media }));
+        },
+      });
     } catch (error) {
       // JsSIP refuses what it cannot turn into SIP URIs (a domain or access code with spaces) by throwing.
       callbacks.onFailed({ cause: `the gateway could not be called: ${(error as Error)?.message ?? error}` });
     }
   }
 
-  #place(
-    engine: MediaEngine,
-    gateway: Gateway,
-    iceServers: readonly RTCIceServer[],
-    callbacks: Omit<MediaCallbacks, 'onQuality'> & { onQuality: (quality: CallQuality) => void },
-  ): SipCall {
-    return engine.placeSipCall({
-      gateway,
-      stream: this.local,
-      video: this.media === 'video',
-      iceServers: [...iceServers],
-      onRemoteStream: (remote) => {
-        this.remote = remote;
-        callbacks.onChange();
-      },
-      onActive: () => {
-        this.activeSince = Date.now();
-        callbacks.onActive();
-      },
-      onEnded: callbacks.onEnded,
-      onFailed: callbacks.onFailed,
-      onQuality: callbacks.onQuality,
-    });
-  }
-
   /** Mutes the microphone (`audio`) or turns the camera off (`video`), or back on. */
   setTrack(kind: 'audio' | 'video', off: boolean): void {
     for (const track of this.local.getTracks()) if (track.kind === kind) track.enabled = !off;
-    if (kind === 'audio') this.muted = off;
-    else this.cameraOff = off;
+    if (kind === 'audio') {
+      this.muted = off;
+      if (!off) this.#indicators?.unmuted();
+    } else this.cameraOff = off;
   }
 
   /** Ends the SIP call (BYE or CANCEL, no callback follows) and stops every track: the camera light goes off. */
   close(): void {
     this.#closed = true;
     this.#sip?.close();
+    this.#stopMicLevel?.();
+    this.#indicators?.dispose();
     closeDevices(this.local);
   }
 }

@@ -2,12 +2,20 @@ import { UA, WebSocketInterface } from 'jssip';
 import type { Gateway } from '../transport/cec-answers.js';
 import { watchQuality, type CallQuality } from './call-quality.js';
 
-export { adoptQualityStyles, qualityIndicator } from '../quality-indicator.js';
+export { adoptIndicatorStyles, inCallIndicators } from '../in-call-indicators.js';
+export { watchMicLevel } from './mic-level.js';
+export { IndicatorState } from './indicator-state.js';
 
 /** How long ICE may gather before the INVITE leaves anyway: an unreachable STUN server would hold it ~40 s. */
 const ICE_GATHERING_CAP_MS = 1000;
 /** How long the gateway may take to connect and answer before the call counts as failed. */
 const SETUP_TIMEOUT_MS = 20_000;
+/** How long a broken media path may take to come back (ICE restarts meanwhile) before the call counts as failed. */
+const MEDIA_RECOVERY_MS = 15_000;
+/** ICE `disconnected` often mends itself within a moment: the first restart waits this long (after `failed`, none). */
+const RESTART_DELAY_MS = 2000;
+/** A restart whose checks have not connected yet is tried again this often: the path may be back by now. */
+const RESTART_RETRY_MS = 5000;
 
 export interface SipCallOptions {
   readonly gateway: Gateway;
@@ -21,6 +29,10 @@ export interface SipCallOptions {
   readonly onActive: () => void;
   /** The agent hung up (BYE). */
   readonly onEnded: () => void;
+  /** While talking, the media path broke: ICE restarts follow. */
+  readonly onReconnecting: () => void;
+  /** The media path is back. */
+  readonly onReconnected: () => void;
   readonly onFailed: (failure: { sipStatus?: number; cause: string }) => void;
   /** While talking: the call's quality, when its level changes and every 10 s (call-quality.ts). */
   readonly onQuality: (quality: CallQuality) => void;
@@ -38,7 +50,9 @@ export function gatewayUrls(addresses: readonly string[]): string[] {
 
 /**
  * Calls `sip:<accessCode>@<domain>` as `sip:<clickToCallCaller>@<domain>` over SIP-over-WebSocket, without
- * registering, trying the gateway addresses in the order given.
+ * registering, trying the gateway addresses in the order given. While talking, a dropped WebSocket is reconnected
+ * by JsSIP and ends nothing (the media flows on); a broken media path is restarted (ICE restart by re-INVITE) for
+ * up to 15 s before the call fails.
  */
 export function placeSipCall(options: SipCallOptions): SipCall {
   const { gateway, stream, video, iceServers } = options;
@@ -64,6 +78,13 @@ export function placeSipCall(options: SipCallOptions): SipCall {
   });
   let session: ReturnType<UA['call']> | undefined;
   let stopQuality: (() => void) | undefined;
+  /** While the media path is broken: when the call gives up, and the next ICE restart. */
+  let recovery: { giveUp: ReturnType<typeof setTimeout>; restart: ReturnType<typeof setTimeout> } | undefined;
+  const endRecovery = () => {
+    clearTimeout(recovery?.giveUp);
+    clearTimeout(recovery?.restart);
+    recovery = undefined;
+  };
   const setupTimer = setTimeout(() => fail(session ? 'Timeout' : 'Connection Error'), SETUP_TIMEOUT_MS);
 
   const call: SipCall = {
@@ -71,6 +92,7 @@ export function placeSipCall(options: SipCallOptions): SipCall {
       if (closed) return;
       closed = true;
       clearTimeout(setupTimer);
+      endRecovery();
       stopQuality?.();
       try {
         if (session && !session.isEnded()) session.terminate();
@@ -81,9 +103,33 @@ export function placeSipCall(options: SipCallOptions): SipCall {
     },
   };
 
+  /** Restarts ICE with a re-INVITE, and again every 5 s until the path is back (or the call gives up). */
+  const restartIce = () => {
+    if (!recovery || !session) return;
+    // One offer at a time: while a re-INVITE (ours or the agent's) is open, the next round tries again.
+    if (session.isReadyToReOffer()) session.renegotiate({ rtcOfferConstraints: { iceRestart: true } });
+    recovery.restart = setTimeout(restartIce, RESTART_RETRY_MS);
+  };
+  const onIceState = (state: RTCIceConnectionState, talking: boolean) => {
+    if (!talking) {
+      if (state === 'failed') fail('ICE failed');
+    } else if (state === 'connected' || state === 'completed') {
+      if (!recovery) return;
+      endRecovery();
+      options.onReconnected();
+    } else if ((state === 'disconnected' || state === 'failed') && !recovery) {
+      recovery = {
+        giveUp: setTimeout(() => fail('the media connection was lost'), MEDIA_RECOVERY_MS),
+        restart: setTimeout(restartIce, state === 'failed' ? 0 : RESTART_DELAY_MS),
+      };
+      options.onReconnecting();
+    }
+  };
+
   // A gateway that cannot be reached fails at once, but only when every address has failed.
   const unreachable = new Set<string>();
   ua.on('disconnected', ({ socket }) => {
+    // Mid-call, JsSIP reconnects on its own (every 1–2 s) and the media does not need the WebSocket.
     if (session) return;
     unreachable.add(socket.url);
     if (unreachable.size === urls.length) fail('Connection Error');
@@ -100,26 +146,35 @@ export function placeSipCall(options: SipCallOptions): SipCall {
     } catch (error) {
       return fail(`the gateway could not be called: ${(error as Error)?.message ?? error}`);
     }
+    let talking = false;
+    // Each gathering (the first, and each ICE restart's) is capped on its own.
+    let capped: (() => void) | undefined;
     let iceCap: ReturnType<typeof setTimeout> | undefined;
     session.on('icecandidate', ({ ready }) => {
-      iceCap ??= setTimeout(ready, ICE_GATHERING_CAP_MS);
+      if (capped === ready) return;
+      capped = ready;
+      iceCap = setTimeout(ready, ICE_GATHERING_CAP_MS);
     });
-    session.connection.addEventListener('track', ({ streams }) => streams[0] && options.onRemoteStream(streams[0]));
-    session.connection.addEventListener('iceconnectionstatechange', () => {
-      if (session?.connection.iceConnectionState === 'failed') fail('ICE failed');
-    });
+    const pc = session.connection;
+    pc.addEventListener('track', ({ streams }) => streams[0] && options.onRemoteStream(streams[0]));
+    pc.addEventListener('iceconnectionstatechange', () => onIceState(pc.iceConnectionState, talking));
     session.on('confirmed', () => {
       clearTimeout(setupTimer);
       if (closed) return;
+      talking = true;
       options.onActive();
-      stopQuality = watchQuality(session!.connection, options.onQuality);
+      stopQuality = watchQuality(pc, options.onQuality);
+      // The path may have broken between the answer and the ACK.
+      onIceState(pc.iceConnectionState, talking);
     });
-    session.on('ended', () => finish(options.onEnded));
+    // JsSIP ends the session itself when a re-INVITE is refused or a request cannot be sent: that is a failure,
+    // not the agent hanging up.
+    session.on('ended', ({ originator, cause }) => (String(originator) === 'remote' ? finish(options.onEnded) : fail(cause)));
     session.on('failed', ({ cause, message }) => {
       clearTimeout(iceCap);
       // JsSIP cancels the INVITE itself on a transport failure or when ICE fails, and says "Canceled"; only
       // close() cancels otherwise, and it is silent.
-      const why = session?.connection?.iceConnectionState === 'failed' ? 'ICE failed' : cause === 'Canceled' ? 'Connection Error' : cause;
+      const why = pc.iceConnectionState === 'failed' ? 'ICE failed' : cause === 'Canceled' ? 'Connection Error' : cause;
       fail(why, (message as { status_code?: number } | undefined)?.status_code);
     });
   });

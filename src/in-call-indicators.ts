@@ -1,0 +1,106 @@
+import type { html as litHtml, TemplateResult } from 'lit';
+import type { QualityLevel } from './media/call-quality.js';
+import type { Language } from './strings.js';
+
+// The in-call view's indicators: the signal bars, the microphone's level, and one status line. A view, but loaded
+// with the media engine (sip-call.ts re-exports it), as nothing shows them before a call is talking; they render
+// with the element's own Lit, lent at each render.
+
+/** A line the status says: the media path being restarted, a weak connection, speaking while muted. */
+export type CallNotice = 'reconnecting' | 'weak' | 'muted';
+
+/** What the indicators show (media/indicator-state.ts keeps it). */
+export interface IndicatorView {
+  /** The last quality level reported; none before the first reading. */
+  readonly level?: QualityLevel;
+  /** How many of the meter's five segments are lit (0 while muted). */
+  readonly micSegments: number;
+  readonly notices: readonly CallNotice[];
+}
+
+type Texts = Record<QualityLevel | CallNotice | 'mic', string>;
+
+/** The texts, in the element's languages. */
+const texts: Readonly<Record<Language, Texts>> = {
+  en: {
+    good: 'Connection: good', fair: 'Connection: fair', poor: 'Connection: poor', weak: 'Your connection is weak.',
+    reconnecting: 'Reconnecting…', muted: 'You are muted.', mic: 'Microphone level',
+  },
+  zh: {
+    good: '网络：良好', fair: '网络：一般', poor: '网络：差', weak: '您的网络连接较弱。',
+    reconnecting: '正在重新连接…', muted: '您已静音。', mic: '麦克风音量',
+  },
+  es: {
+    good: 'Conexión: buena', fair: 'Conexión: regular', poor: 'Conexión: mala', weak: 'Su conexión es débil.',
+    reconnecting: 'Reconectando…', muted: 'Su micrófono está silenciado.', mic: 'Nivel del micrófono',
+  },
+  fr: {
+    good: 'Connexion : bonne', fair: 'Connexion : moyenne', poor: 'Connexion : mauvaise', weak: 'Votre connexion est faible.',
+    reconnecting: 'Reconnexion…', muted: 'Votre micro est coupé.', mic: 'Niveau du micro',
+  },
+  de: {
+    good: 'Verbindung: gut', fair: 'Verbindung: mittel', poor: 'Verbindung: schlecht', weak: 'Ihre Verbindung ist schwach.',
+    reconnecting: 'Verbindung wird wiederhergestellt…', muted: 'Ihr Mikrofon ist stummgeschaltet.', mic: 'Mikrofonpegel',
+  },
+  ar: {
+    good: 'الاتصال: جيد', fair: 'الاتصال: مقبول', poor: 'الاتصال: ضعيف', weak: 'اتصالك ضعيف.',
+    reconnecting: 'جارٍ إعادة الاتصال…', muted: 'الميكروفون مكتوم.', mic: 'مستوى الميكروفون',
+  },
+  pt: {
+    good: 'Conexão: boa', fair: 'Conexão: razoável', poor: 'Conexão: ruim', weak: 'Sua conexão está fraca.',
+    reconnecting: 'Reconectando…', muted: 'Seu microfone está desativado.', mic: 'Nível do microfone',
+  },
+};
+
+const bars: Record<QualityLevel, number> = { good: 3, fair: 2, poor: 1 };
+export const MIC_SEGMENTS = 5;
+
+const styles = new CSSStyleSheet();
+styles.replaceSync(`
+  [part='quality'], [part='mic-level'] {
+    display: inline-flex;
+    align-self: center;
+    align-items: flex-end;
+    gap: 2px;
+    height: 1em;
+  }
+  [part='quality'] i {
+    width: 4px;
+    border: 1px solid currentColor;
+    border-radius: 1px;
+  }
+  [part='quality'] i:nth-child(1) { height: 33%; }
+  [part='quality'] i:nth-child(2) { height: 66%; }
+  [part='quality'] i:nth-child(3) { height: 100%; }
+  [part='quality'] i.on { background: currentColor; }
+  [part='quality'][data-level='poor'] { color: var(--_error); }
+  [part='mic-level'] { align-items: center; }
+  [part='mic-level'] i { width: 3px; height: 70%; border-radius: 1px; background: currentColor; opacity: 0.25; }
+  [part='mic-level'] i.on { opacity: 1; }
+  .notice:not(:empty) { align-self: center; color: var(--_error); font-size: 0.875em; }
+`);
+
+/** Adopted once by the element's shadow root, when the call's media engine loads. */
+export function adoptIndicatorStyles(root: ShadowRoot | null | undefined): void {
+  if (root && !root.adoptedStyleSheets.includes(styles)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, styles];
+}
+
+const segments = (html: typeof litHtml, count: number, lit: number) =>
+  Array.from({ length: count }, (_, index) => html`<i class=${index < lit ? 'on' : ''}></i>`);
+
+/**
+ * The signal bars (part `quality`, named by their level), the microphone's meter (part `mic-level`) and a status
+ * line with the notices. `html` is the element's own Lit.
+ */
+export function inCallIndicators(html: typeof litHtml, view: IndicatorView, language: Language): TemplateResult {
+  const text = texts[language];
+  return html`
+    ${view.level
+      ? html`<span part="quality" role="img" aria-label=${text[view.level]} data-level=${view.level}>${segments(html, 3, bars[view.level])}</span>`
+      : ''}
+    <span part="mic-level" role="meter" aria-label=${text.mic} aria-valuemin="0" aria-valuemax=${MIC_SEGMENTS} aria-valuenow=${view.micSegments}>
+      ${segments(html, MIC_SEGMENTS, view.micSegments)}
+    </span>
+    <span class="notice" role="status">${view.notices.map((notice) => text[notice]).join(' ')}</span>
+  `;
+}
