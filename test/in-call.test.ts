@@ -70,7 +70,7 @@ describe('a call through the SIP relay to the agent console', () => {
     expect(indicator.getAttribute('aria-label')).to.equal('Connection: good');
     // Numbers and booleans only: chai describing a DOM node in a failure message hangs Firefox.
     expect(indicator.querySelectorAll('i.on').length).to.equal(3);
-    expect(el.shadowRoot!.querySelector('.weak')!.textContent!.trim()).to.equal('');
+    expect(el.shadowRoot!.querySelector('.notice')!.textContent!.trim()).to.equal('');
     await expect(el).to.be.accessible();
     // The same level is not reported again within 10 s.
     await aTimeout(4500);
@@ -80,6 +80,43 @@ describe('a call through the SIP relay to the agent console', () => {
     expect(Boolean(el.shadowRoot!.querySelector('[part~="quality"]')), 'the indicator goes with the call').to.equal(false);
     await waitUntil(() => agentConsole!.agent().ended === 1, 'the agent\'s call ends too');
   });
+
+  // Headless Firefox here has no audio device: its AudioContext stays suspended, so nothing is measured.
+  itExcept(['webkit', 'firefox'], 'no fake microphone (WebKitGTK), or no running AudioContext (headless Firefox)', 'shows the microphone\'s level while talking, nothing of it while muted, and says "You are muted." once when the visitor speaks muted', async () => {
+    const el = await callTheConsole('voice');
+    await oneEvent(el, 'call-active');
+    await el.updateComplete;
+    const meter = el.shadowRoot!.querySelector('[part~="mic-level"]')!;
+    expect(meter.getAttribute('role')).to.equal('meter');
+    expect(meter.getAttribute('aria-label')).to.equal('Microphone level');
+    expect(meter.getAttribute('aria-valuemax')).to.equal('5');
+    const lit = () => Number(el.shadowRoot!.querySelector('[part~="mic-level"]')?.getAttribute('aria-valuenow'));
+    // The fake microphone beeps: the meter moves with it.
+    let loudest = 0;
+    await waitUntil(() => (loudest = Math.max(loudest, lit())) >= 2, 'the meter shows the beeps', { timeout: 5000 });
+    expect(el.shadowRoot!.querySelectorAll('[part~="mic-level"] i.on').length).to.equal(lit());
+    await expect(el).to.be.accessible();
+
+    const notice = () => el.shadowRoot!.querySelector('.notice')!.textContent!.trim();
+    const mute = () => el.shadowRoot!.querySelector<HTMLButtonElement>('[part~="mute-button"]')!.click();
+    mute();
+    await waitUntil(() => notice() === 'You are muted.', 'the hint while beeping muted', { timeout: 5000 });
+    expect(el.shadowRoot!.querySelector('.notice')!.getAttribute('role')).to.equal('status');
+    let loudestMuted = 0;
+    for (let reading = 0; reading < 10; reading++, await aTimeout(100)) loudestMuted = Math.max(loudestMuted, lit());
+    expect(loudestMuted, 'the meter is dark while muted').to.equal(0);
+    await expect(el).to.be.accessible();
+    mute();
+    await el.updateComplete;
+    expect(notice(), 'unmuting ends the hint').to.equal('');
+    await waitUntil(() => lit() > 0, 'the meter lights again');
+    mute();
+    await aTimeout(2500);
+    expect(notice(), 'said once a call').to.equal('');
+    await el.hangUp();
+    await el.updateComplete;
+    expect(Boolean(el.shadowRoot!.querySelector('[part~="mic-level"]')), 'the meter goes with the call').to.equal(false);
+  })?.timeout(30_000);
 
   inCall('ends on the visitor\'s side when the agent hangs up', async () => {
     const el = await callTheConsole('voice');

@@ -87,7 +87,8 @@ const states: Record<string, { script: CallScript; go: (el: ClickToCall) => Prom
 };
 
 const stillStyles = new CSSStyleSheet();
-stillStyles.replaceSync('* { animation: none !important; caret-color: transparent !important; }');
+// The in-call notices come and go with the network and the fake microphone's beeps: left out of the pictures.
+stillStyles.replaceSync('* { animation: none !important; caret-color: transparent !important; } .notice { display: none; }');
 
 async function shoot(look: Look, state: string) {
   useScenario(states[state].script);
@@ -125,12 +126,14 @@ describe('<click-to-call> in a call (screenshots and axe in active, the agent co
 
   /**
    * Both videos masked (the agent's black, the visitor's grey): their pictures move; their places and sizes are what
-   * the reference shows. So are the quality indicator's and the timer's places (the bars follow the measured level,
-   and the time depends on when the first level arrives).
+   * the reference shows. So are the quality indicator's, the microphone meter's and the timer's places (the bars
+   * follow the measured level, the meter the fake microphone's beeps, and the time depends on when the first level
+   * arrives).
    */
   const maskVideos = `click-to-call::part(remote-video) { filter: brightness(0); }
     click-to-call::part(local-video) { filter: brightness(0) invert(0.6); }
     click-to-call::part(quality) { visibility: hidden; }
+    click-to-call::part(mic-level) { visibility: hidden; }
     click-to-call::part(timer) { color: transparent; }`;
 
   async function shootActive(look: Look, media: 'voice' | 'video', toggle?: 'mute' | 'camera') {

@@ -283,10 +283,10 @@ describe('a real call through a SIP server', { skip }, () => {
     }`);
     try {
       const poor = await visitor
-        .waitForFunction(() => events.find((e) => e.type === 'call-quality' && e.detail.level === 'poor'), null, { timeout: 20_000 })
+        .waitForFunction(() => window.events.find((e) => e.type === 'call-quality' && e.detail.level === 'poor'), null, { timeout: 20_000 })
         .then((h) => h.jsonValue())
         .catch(async (error) => {
-          const seen = await visitor.evaluate(() => events.filter((e) => e.type === 'call-quality').map((e) => e.detail));
+          const seen = await visitor.evaluate(() => window.events.filter((e) => e.type === 'call-quality').map((e) => e.detail));
           throw new Error(`${error.message}; call-quality so far: ${JSON.stringify(seen)}`);
         });
       console.log(`# half the UDP packets dropped: ${JSON.stringify(poor.detail)}`);
