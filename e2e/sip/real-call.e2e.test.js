@@ -390,6 +390,39 @@ describe('a real call through a SIP server', { skip }, () => {
     await context.close();
   });
 
+  it('a network change: the media path cut while the SIP server restarts; restarts wait for the WebSocket, and the call comes back', { skip: noNft }, async () => {
+    const { context, agent, visitor } = await openPages();
+    try {
+      await visitor.getByRole('button', { name: 'Voice call' }).click();
+      await eventOf(visitor, 'call-active');
+      await visitor.waitForTimeout(500);
+      await cutMedia();
+      await stopKamailio();
+      try {
+        await eventOf(visitor, 'call-reconnecting');
+        // A restart due now finds no WebSocket: it waits for the next round rather than ending the call.
+        await visitor.waitForTimeout(2500);
+        assert.equal(await visitor.locator('click-to-call').getAttribute('state'), 'active');
+        await startKamailio();
+        await agent.waitForFunction(() => agent.registrations === 2, null, { timeout: 10_000 });
+        await agent.waitForFunction(() => agent.reinvites >= 1, null, { timeout: 8000 });
+      } finally {
+        await restoreMedia();
+      }
+      const before = await audioBytes(agent, visitor);
+      const reconnected = await eventOf(visitor, 'call-reconnected');
+      const gap = Math.round(reconnected.at - (await eventOf(visitor, 'call-reconnecting')).at);
+      await audioFlowsAfter(agent, visitor, before);
+      console.log(`# network change: reconnected ${gap} ms after call-reconnecting, ${await agent.evaluate(() => agent.reinvites)} re-INVITE(s)`);
+      assert.deepEqual(await typesOf(visitor), ['call-started', 'call-queued', 'call-connected', 'call-active', 'call-reconnecting', 'call-reconnected']);
+      await visitor.getByRole('button', { name: 'Hang up' }).click();
+      await eventOf(visitor, 'call-ended');
+      await agent.waitForFunction(() => agent.byes === 1);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('the media path cut for good: call-failed (media-failed) 15 s after call-reconnecting, BYE to the agent, the call dropped at CEC', { skip: noNft }, async () => {
     const { context, agent, visitor } = await openPages();
     await visitor.getByRole('button', { name: 'Voice call' }).click();
@@ -401,7 +434,7 @@ describe('a real call through a SIP server', { skip }, () => {
       const waited = failed.at - reconnecting.at;
       console.log(`# media path cut for good: call-failed ${Math.round(waited)} ms after call-reconnecting: ${JSON.stringify(failed.detail)}`);
       assert.ok(waited >= 14_500 && waited < 17_000, `gave up after ${waited} ms`);
-      assert.equal(failed.detail.reason, 'media-failed');
+      assert.deepEqual(failed.detail, { media: 'voice', reason: 'media-failed', cause: 'the media connection was lost' });
       assert.equal(await visitor.locator('click-to-call').getAttribute('state'), 'error');
       await agent.waitForFunction(() => agent.byes === 1, null, { timeout: 5000 });
       await visitor.waitForFunction(() => window.streams.every((s) => s.getTracks().every((t) => t.readyState === 'ended')));

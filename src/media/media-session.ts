@@ -86,8 +86,9 @@ export class MediaSession {
         onActive: () => {
           this.activeSince = Date.now();
           this.indicators = (html, language) => engine.inCallIndicators(html, indicators, language);
-          this.#stopMicLevel = engine.watchMicLevel(this.local, (level) => indicators.micLevel(level, this.muted));
           callbacks.onActive();
+          // A call-active listener may have hung up already.
+          if (!this.#closed) this.#stopMicLevel = engine.watchMicLevel(this.local, (level) => indicators.micLevel(level, this.muted));
         },
         onEnded: callbacks.onEnded,
         onFailed: callbacks.onFailed,

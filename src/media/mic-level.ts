@@ -22,20 +22,31 @@ export function watchMicLevel(stream: MediaStream, report: (level: number) => vo
   if (!track || typeof AudioContext === 'undefined') return () => {};
   const listening = track.clone();
   listening.enabled = true;
-  const context = new AudioContext();
-  // Created after the visitor's click it runs; started by a page's script it may wait for a gesture.
-  void context.resume().catch(() => {});
-  const analyser = context.createAnalyser();
-  analyser.fftSize = 2048;
-  context.createMediaStreamSource(new MediaStream([listening])).connect(analyser);
-  const samples = new Float32Array(analyser.fftSize);
-  const timer = setInterval(() => {
-    analyser.getFloatTimeDomainData(samples);
-    report(levelOf(samples));
-  }, MIC_LEVEL_INTERVAL_MS);
-  return () => {
-    clearInterval(timer);
-    listening.stop();
-    void context.close().catch(() => {});
-  };
+  let context: AudioContext | undefined;
+  try {
+    context = new AudioContext();
+    // Created after the visitor's click it runs; started by a page's script it may wait for a gesture.
+    void context.resume().catch(() => {});
+    const analyser = context.createAnalyser();
+    analyser.fftSize = 2048;
+    context.createMediaStreamSource(new MediaStream([listening])).connect(analyser);
+    const samples = new Float32Array(analyser.fftSize);
+    const timer = setInterval(() => {
+      analyser.getFloatTimeDomainData(samples);
+      report(levelOf(samples));
+    }, MIC_LEVEL_INTERVAL_MS);
+    return () => {
+      clearInterval(timer);
+      stop(listening, context);
+    };
+  } catch {
+    // No meter (too many audio contexts, a sample rate Web Audio refuses): the call goes on without it.
+    stop(listening, context);
+    return () => {};
+  }
+}
+
+function stop(track: MediaStreamTrack, context: AudioContext | undefined): void {
+  track.stop();
+  void context?.close().catch(() => {});
 }

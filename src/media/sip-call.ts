@@ -16,6 +16,15 @@ const MEDIA_RECOVERY_MS = 15_000;
 const RESTART_DELAY_MS = 2000;
 /** A restart whose checks have not connected yet is tried again this often: the path may be back by now. */
 const RESTART_RETRY_MS = 5000;
+/**
+ * Causes with which JsSIP ends a call by itself: ICE `failed`, a request that could not be sent, a re-INVITE
+ * refused. While talking the first is the recovery's to decide, and during a recovery all three: it restarts
+ * again, and gives up after 15 s.
+ */
+const ICE_FAILED_CAUSE = 'RTP Timeout';
+/** The cause of a call whose media path did not come back. */
+export const MEDIA_LOST = 'the media connection was lost';
+const RECOVERABLE_CAUSES = [ICE_FAILED_CAUSE, 'Connection Error', 'WebRTC Error'];
 
 export interface SipCallOptions {
   readonly gateway: Gateway;
@@ -63,7 +72,7 @@ export function placeSipCall(options: SipCallOptions): SipCall {
     call.close();
     report();
   };
-  const fail = (cause: string, sipStatus?: number) => finish(() => options.onFailed({ sipStatus, cause }));
+  const fail = (cause: string, sipStatus?: number) => finish(() => options.onFailed(sipStatus === undefined ? { cause } : { sipStatus, cause }));
 
   // JsSIP picks at random among sockets of equal weight: descending weights keep the order given.
   const sockets = urls.map((url, index) => ({ socket: new WebSocketInterface(url), weight: urls.length - index }));
@@ -106,8 +115,8 @@ export function placeSipCall(options: SipCallOptions): SipCall {
   /** Restarts ICE with a re-INVITE, and again every 5 s until the path is back (or the call gives up). */
   const restartIce = () => {
     if (!recovery || !session) return;
-    // One offer at a time: while a re-INVITE (ours or the agent's) is open, the next round tries again.
-    if (session.isReadyToReOffer()) session.renegotiate({ rtcOfferConstraints: { iceRestart: true } });
+    // One offer at a time, and only over a connected WebSocket (JsSIP reconnects it meanwhile): else the next round.
+    if (ua.isConnected() && session.isReadyToReOffer()) session.renegotiate({ rtcOfferConstraints: { iceRestart: true } });
     recovery.restart = setTimeout(restartIce, RESTART_RETRY_MS);
   };
   const onIceState = (state: RTCIceConnectionState, talking: boolean) => {
@@ -119,7 +128,7 @@ export function placeSipCall(options: SipCallOptions): SipCall {
       options.onReconnected();
     } else if ((state === 'disconnected' || state === 'failed') && !recovery) {
       recovery = {
-        giveUp: setTimeout(() => fail('the media connection was lost'), MEDIA_RECOVERY_MS),
+        giveUp: setTimeout(() => fail(MEDIA_LOST), MEDIA_RECOVERY_MS),
         restart: setTimeout(restartIce, state === 'failed' ? 0 : RESTART_DELAY_MS),
       };
       options.onReconnecting();
@@ -147,6 +156,12 @@ export function placeSipCall(options: SipCallOptions): SipCall {
       return fail(`the gateway could not be called: ${(error as Error)?.message ?? error}`);
     }
     let talking = false;
+    const terminate = session.terminate.bind(session);
+    session.terminate = (options) => {
+      const cause = options?.cause;
+      if (!closed && talking && cause && (cause === ICE_FAILED_CAUSE || (recovery && RECOVERABLE_CAUSES.includes(cause)))) return;
+      terminate(options);
+    };
     // Each gathering (the first, and each ICE restart's) is capped on its own.
     let capped: (() => void) | undefined;
     let iceCap: ReturnType<typeof setTimeout> | undefined;
@@ -163,6 +178,8 @@ export function placeSipCall(options: SipCallOptions): SipCall {
       if (closed) return;
       talking = true;
       options.onActive();
+      // A call-active listener may have hung up already.
+      if (closed) return;
       stopQuality = watchQuality(pc, options.onQuality);
       // The path may have broken between the answer and the ACK.
       onIceState(pc.iceConnectionState, talking);
