@@ -45,6 +45,7 @@ const files = {
   '/click-to-call.after-call.js': ['text/javascript', dist('click-to-call.after-call.js')],
   '/click-to-call.iife.js': ['text/javascript', dist('click-to-call.iife.js')],
   '/click-to-call.call.js': ['text/javascript', dist('click-to-call.call.js')],
+  '/click-to-call.media.js': ['text/javascript', dist('click-to-call.media.js')],
 };
 const cec = await serveSimulatedSite(mocks, { queueMs: 60_000 }, { files, delayMs: R });
 /** When createClickToCall requests reached CEC, and how many polls, since `since`. */
@@ -157,6 +158,31 @@ results.clickLatencyInR = {};
   );
   results.messageForm = { afterNoAgentsMs: +shown.afterNoAgentsMs.toFixed(1), afterClickInR: +(shown.afterClickMs / R).toFixed(2) };
   cec.play({ queueMs: 60_000 });
+  await tab.close();
+}
+
+// While talking: what the microphone meter costs (Web Audio readings ten times a second and the indicators' state;
+// the fake microphone beeps), with the media engine as the element loads it.
+{
+  const seconds = quick ? 3 : 15;
+  const { tab, metrics } = await open('/page/0');
+  await tab.evaluate(async () => {
+    const engine = await import('/click-to-call.media.js');
+    const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+    const state = new engine.IndicatorState(() => window.renders++);
+    window.renders = 0;
+    window.stopMeter = engine.watchMicLevel(stream, (level) => state.micLevel(level, false));
+  });
+  const before = await metrics();
+  const rendersBefore = await tab.evaluate(() => window.renders);
+  await sleep(seconds * 1000);
+  const after = await metrics();
+  const renders = (await tab.evaluate(() => window.renders)) - rendersBefore;
+  await tab.evaluate(() => window.stopMeter());
+  results.micMeter = {
+    cpuMsPerMinute: +((((after.TaskDuration - before.TaskDuration) * 1000) * 60) / seconds).toFixed(1),
+    rendersPerSecond: +(renders / seconds).toFixed(1),
+  };
   await tab.close();
 }
 
@@ -286,6 +312,7 @@ console.log('\n| click | → createClickToCall received | → call-started |\n|-
 for (const [name, c] of Object.entries(results.clickLatencyInR)) console.log(`| ${name} | ${c.create} R | ${c.started} R |`);
 console.log(`\nNo agent free: the message form shows ${results.messageForm.afterNoAgentsMs} ms after no-agents (${results.messageForm.afterClickInR} R after the click)`);
 console.log(`\nWhile queued: ${results.queued.requestsPerMinute} requests/min, ${results.queued.cpuMsPerMinute} ms CPU/min`);
+console.log(`While talking, the microphone meter: ${results.micMeter.cpuMsPerMinute} ms CPU/min, ${results.micMeter.rendersPerSecond} renders/s asked`);
 const { before, after, cycles } = results.memory;
 console.log(`Memory after ${cycles} create → click → remove: heap ${before.jsHeapUsedKB} → ${after.jsHeapUsedKB} kB, nodes ${before.nodes} → ${after.nodes}, listeners ${before.listeners} → ${after.listeners}, timers ${before.timers} → ${after.timers}`);
 console.log(`Soak: ${results.soak.calls} calls, ${results.soak.errors} errors, ${results.soak.openSocketsAfter} sockets open after, service heap ${results.soak.serviceHeapMB} MB`);

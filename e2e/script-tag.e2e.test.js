@@ -134,6 +134,14 @@ describe('script-tag bundle in a plain page', () => {
     await tab.close();
   });
 
+  it('carries none of the in-call indicators: the signal bars, the microphone meter and their texts come with the media engine', async () => {
+    const [core, callEngine, media] = await Promise.all(['click-to-call.iife.js', 'click-to-call.call.js', 'click-to-call.media.js'].map(dist));
+    for (const text of ['Your connection is weak.', 'Reconnecting…', 'You are muted.', 'Microphone level', 'mic-level', 'Connection: poor']) {
+      assert.ok(!core.includes(text) && !callEngine.includes(text), `${text} is not loaded before a call talks`);
+      assert.ok(media.includes(text), `${text} is in the media engine`);
+    }
+  });
+
   it('loads the call engine from next to the script at the first hover, not with the page, and once', async () => {
     const { tab, errors } = await openPage();
     await tab.locator('click-to-call button').first().waitFor();

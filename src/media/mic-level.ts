@@ -28,7 +28,7 @@ export function watchMicLevel(stream: MediaStream, report: (level: number) => vo
     // Created after the visitor's click it runs; started by a page's script it may wait for a gesture.
     void context.resume().catch(() => {});
     const analyser = context.createAnalyser();
-    analyser.fftSize = 2048;
+    analyser.fftSize = 1024;
     context.createMediaStreamSource(new MediaStream([listening])).connect(analyser);
     const samples = new Float32Array(analyser.fftSize);
     const timer = setInterval(() => {
