@@ -1,6 +1,7 @@
 import { LitElement, type PropertyValues } from 'lit';
 import type { MessageSentEvent } from './after-call/events.js';
 import type { AfterCallStrings } from './after-call/texts.js';
+import type { InCallStrings } from './in-call-indicators.js';
 import { AfterCallLoader } from './after-call-loader.js';
 import { CallController } from './call-controller.js';
 import { Clock } from './clock.js';
@@ -19,7 +20,7 @@ import type { TokenProvider } from './transport/token.js';
  * short-lived token from the site's own token endpoint, asks CEC to create the call, follows it (queued,
  * connected) and, once an agent is connected, places the SIP-over-WebSocket WebRTC call to CEC's gateway with
  * JsSIP (loaded on demand). While the call lasts, a hang-up button replaces the call buttons; while talking,
- * mute, camera and an elapsed-time display join it.
+ * mute, camera, an elapsed-time display, the signal bars, the microphone meter and a line of notices join it.
  *
  * States (the `state` attribute):
  * `idle` → `busy` → `started` → `queued` → `connected` → `active` → `ended`; `busy` → `no-agents` | `error`;
@@ -43,9 +44,9 @@ import type { TokenProvider } from './transport/token.js';
  * @event {CallQueuedEvent} call-queued - The call entered CEC's queue (once per entry). `detail`: `{media}`.
  * @event {CallConnectedEvent} call-connected - An agent took the call. `detail`: `{media, domain, gwAddresses, accessCode, clickToCallCaller}`: the gateway the media leg calls.
  * @event {CallActiveEvent} call-active - The SIP session is confirmed: the visitor and the agent are talking. `detail`: `{media}`.
- * @event {CallQualityEvent} call-quality - While talking, how the call sounds, from the connection's statistics read every 2 s: when the level changes, and every 10 s while it stays the same. `detail`: `{media, rtt, jitter, packetLoss, mos, level}`: round trip and jitter in ms, loss as a fraction of the agent's audio packets, `mos` an E-model estimate (1–4.5), `level` `good` (MOS ≥ 4), `fair` or `poor` (< 3.1).
- * @event {CallReconnectingEvent} call-reconnecting - While talking, the media path broke (ICE `disconnected` or `failed`); the call stays `active`, shows "Reconnecting…" and restarts ICE (re-INVITE) right away after `failed`, after 2 s after `disconnected`, then every 5 s. `detail`: `{media}`.
- * @event {CallReconnectedEvent} call-reconnected - The media path is back. Without it within 15 s of `call-reconnecting`, `call-failed` (`media-failed`) ends the call. A dropped SIP WebSocket alone ends nothing and fires nothing: JsSIP reconnects while the media flows on. `detail`: `{media}`.
+ * @event {CallQualityEvent} call-quality - While talking, how the call sounds, from the connection's statistics read every 2 s: when the level changes, and every 10 s while it stays the same. `detail`: `{media, rtt, jitter, packetLoss, mos, level}`: round trip and jitter in ms (0 while unknown), loss as a fraction of the agent's audio packets (1 when nothing arrived since the last reading), `mos` an E-model estimate (1–4.5), `level` `good` (MOS ≥ 4), `fair` or `poor` (< 3.1).
+ * @event {CallReconnectingEvent} call-reconnecting - While talking, the media path broke (ICE `disconnected` or `failed`). The call stays `active`, says "Reconnecting…" and restarts ICE by re-INVITE: 2 s after `disconnected` (which often mends itself), at once on `failed`, then every 5 s. `call-reconnected` follows when the path is back; without it, `call-failed` (`media-failed`, cause "the media connection was lost") 15 s after this event. A page's own banner also clears on `call-ended` and `call-failed`. `detail`: `{media}`.
+ * @event {CallReconnectedEvent} call-reconnected - The media path is back after `call-reconnecting`. (A dropped SIP WebSocket alone fires neither: JsSIP reconnects while the media flows on.) `detail`: `{media}`.
  * @event {CallEndedEvent} call-ended - The call is over (once per call). `detail`: `{media, by}`; `by` is `local` or `remote`.
  * @event {CallFailedEvent} call-failed - The call started but could not go on. `detail`: `{media, reason, causeId?, causeDesc?, sipStatus?, cause?}`; `reason` is `queue-timeout`, `failed`, `lost` or `media-failed`.
  * @event {MessageRequestEvent} message-request - With `leave-message`: no agent could take the call, and the form is about to show. Cancelable: `preventDefault()` shows nothing (open the site's own contact form instead). `detail`: `{media, reason}`; `reason` is `no-agents`, `queue-timeout` or `failed`.
@@ -66,8 +67,9 @@ import type { TokenProvider } from './transport/token.js';
  * @csspart mute-button - The mute toggle (`aria-pressed`), shown while talking.
  * @csspart camera-button - The camera-off toggle (`aria-pressed`), shown while talking on video.
  * @csspart timer - The elapsed time of the call (`role="timer"`).
- * @csspart quality - While talking, the signal indicator: three bars (`i`, filled ones `.on`) and `data-level` `good`, `fair` or `poor`; its text alternative names the level. Entering `poor` says "Your connection is weak." once a call, beside it.
- * @csspart mic-level - While talking, the microphone's level (`role="meter"`, 0–5): five segments (`i`, lit ones `.on`), all dark while muted. Speaking while muted says "You are muted." once a call, for 5 s or until unmuted.
+ * @csspart quality - While talking, from the first statistics with the agent's audio (about 2 s in): the signal indicator, three bars drawn in `currentColor` (the error colour, `--ctc-error`, when `data-level` is `poor`); its text alternative names the level (`good`, `fair` or `poor`).
+ * @csspart mic-level - While talking, the microphone's level (`role="meter"`, 0–5), five segments in `currentColor`, all dark while muted. Hiding it (`display: none`) hides it only: it is measured on.
+ * @csspart notice - While talking, the polite line of in-call notices, in the error colour: "Reconnecting…" while the media path is restarted; "Your connection is weak." from the first time a call turns `poor` until it is no longer poor (not for a later spell); "You are muted." when the visitor speaks while muted, once a call, for 5 s or until unmuted.
  * @csspart videos - The box around the two videos of a video call.
  * @csspart remote-video - The agent's video.
  * @csspart local-video - The visitor's own camera preview.
@@ -180,9 +182,10 @@ export class ClickToCall extends LitElement {
 
   /**
    * Texts instead of the built-in ones, by key (`strings.ts`: labels, states, reasons; `after-call/texts.ts`: the
-   * form and the survey), e.g. `{voice: 'Call us'}`.
+   * form and the survey; `in-call-indicators.ts`: the signal bars, the microphone meter, the in-call notices), e.g.
+   * `{voice: 'Call us'}`.
    */
-  strings?: Partial<Strings & AfterCallStrings>;
+  strings?: Partial<Strings & AfterCallStrings & InCallStrings>;
 
   /**
    * `auto` (default): dark colours only where the page is dark (its `color-scheme` is `dark`, or `light dark` with

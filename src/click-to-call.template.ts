@@ -79,7 +79,7 @@ export function renderCall(
               button('hangUp', hangingUp, hangingUp, actions.hangUp),
               active
                 ? html`<span part="timer" role="timer">${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}</span>
-                    ${session?.indicators?.(html, language)}`
+                    ${session?.indicators?.(html, language, text)}`
                 : nothing,
             ]
           : html`

@@ -18,41 +18,87 @@ export interface IndicatorView {
   readonly notices: readonly CallNotice[];
 }
 
-type Texts = Record<QualityLevel | CallNotice | 'mic', string>;
+/** The indicators' texts, by key: the element's `strings` property overrides any of them. */
+export interface InCallStrings {
+  connectionGood: string;
+  connectionFair: string;
+  connectionPoor: string;
+  connectionWeak: string;
+  reconnecting: string;
+  youAreMuted: string;
+  micLevel: string;
+}
 
 /** The texts, in the element's languages. */
-const texts: Readonly<Record<Language, Texts>> = {
+const texts: Readonly<Record<Language, InCallStrings>> = {
   en: {
-    good: 'Connection: good', fair: 'Connection: fair', poor: 'Connection: poor', weak: 'Your connection is weak.',
-    reconnecting: 'Reconnecting…', muted: 'You are muted.', mic: 'Microphone level',
+    connectionGood: 'Connection: good',
+    connectionFair: 'Connection: fair',
+    connectionPoor: 'Connection: poor',
+    connectionWeak: 'Your connection is weak.',
+    reconnecting: 'Reconnecting…',
+    youAreMuted: 'You are muted.',
+    micLevel: 'Microphone level',
   },
   zh: {
-    good: '网络：良好', fair: '网络：一般', poor: '网络：差', weak: '您的网络连接较弱。',
-    reconnecting: '正在重新连接…', muted: '您已静音。', mic: '麦克风音量',
+    connectionGood: '网络：良好',
+    connectionFair: '网络：一般',
+    connectionPoor: '网络：差',
+    connectionWeak: '您的网络连接较弱。',
+    reconnecting: '正在重新连接…',
+    youAreMuted: '您已静音。',
+    micLevel: '麦克风音量',
   },
   es: {
-    good: 'Conexión: buena', fair: 'Conexión: regular', poor: 'Conexión: mala', weak: 'Su conexión es débil.',
-    reconnecting: 'Reconectando…', muted: 'Su micrófono está silenciado.', mic: 'Nivel del micrófono',
+    connectionGood: 'Conexión: buena',
+    connectionFair: 'Conexión: regular',
+    connectionPoor: 'Conexión: mala',
+    connectionWeak: 'Su conexión es débil.',
+    reconnecting: 'Reconectando…',
+    youAreMuted: 'Su micrófono está silenciado.',
+    micLevel: 'Nivel del micrófono',
   },
   fr: {
-    good: 'Connexion : bonne', fair: 'Connexion : moyenne', poor: 'Connexion : mauvaise', weak: 'Votre connexion est faible.',
-    reconnecting: 'Reconnexion…', muted: 'Votre micro est coupé.', mic: 'Niveau du micro',
+    connectionGood: 'Connexion : bonne',
+    connectionFair: 'Connexion : moyenne',
+    connectionPoor: 'Connexion : mauvaise',
+    connectionWeak: 'Votre connexion est faible.',
+    reconnecting: 'Reconnexion…',
+    youAreMuted: 'Votre micro est coupé.',
+    micLevel: 'Niveau du micro',
   },
   de: {
-    good: 'Verbindung: gut', fair: 'Verbindung: mittel', poor: 'Verbindung: schlecht', weak: 'Ihre Verbindung ist schwach.',
-    reconnecting: 'Verbindung wird wiederhergestellt…', muted: 'Ihr Mikrofon ist stummgeschaltet.', mic: 'Mikrofonpegel',
+    connectionGood: 'Verbindung: gut',
+    connectionFair: 'Verbindung: mittel',
+    connectionPoor: 'Verbindung: schlecht',
+    connectionWeak: 'Ihre Verbindung ist schwach.',
+    reconnecting: 'Verbindung wird wiederhergestellt…',
+    youAreMuted: 'Ihr Mikrofon ist stummgeschaltet.',
+    micLevel: 'Mikrofonpegel',
   },
   ar: {
-    good: 'الاتصال: جيد', fair: 'الاتصال: مقبول', poor: 'الاتصال: ضعيف', weak: 'اتصالك ضعيف.',
-    reconnecting: 'جارٍ إعادة الاتصال…', muted: 'الميكروفون مكتوم.', mic: 'مستوى الميكروفون',
+    connectionGood: 'الاتصال: جيد',
+    connectionFair: 'الاتصال: مقبول',
+    connectionPoor: 'الاتصال: ضعيف',
+    connectionWeak: 'اتصالك ضعيف.',
+    reconnecting: 'جارٍ إعادة الاتصال…',
+    youAreMuted: 'الميكروفون مكتوم.',
+    micLevel: 'مستوى الميكروفون',
   },
   pt: {
-    good: 'Conexão: boa', fair: 'Conexão: razoável', poor: 'Conexão: ruim', weak: 'Sua conexão está fraca.',
-    reconnecting: 'Reconectando…', muted: 'Seu microfone está desativado.', mic: 'Nível do microfone',
+    connectionGood: 'Conexão: boa',
+    connectionFair: 'Conexão: razoável',
+    connectionPoor: 'Conexão: ruim',
+    connectionWeak: 'Sua conexão está fraca.',
+    reconnecting: 'Reconectando…',
+    youAreMuted: 'Seu microfone está desativado.',
+    micLevel: 'Nível do microfone',
   },
 };
 
 const bars: Record<QualityLevel, number> = { good: 3, fair: 2, poor: 1 };
+const levelKeys = { good: 'connectionGood', fair: 'connectionFair', poor: 'connectionPoor' } as const;
+const noticeKeys = { reconnecting: 'reconnecting', weak: 'connectionWeak', muted: 'youAreMuted' } as const;
 export const MIC_SEGMENTS = 5;
 
 const styles = new CSSStyleSheet();
@@ -90,18 +136,19 @@ const segments = (html: typeof litHtml, count: number, lit: number) =>
 
 /**
  * The signal bars (part `quality`, named by their level), the microphone's meter (part `mic-level`) and a status
- * line with the notices. `html` is the element's own Lit.
+ * line with the notices (part `notice`). `html` is the element's own Lit; `overrides`, the element's texts (its
+ * `strings` property included), may replace any of these.
  */
-export function inCallIndicators(html: typeof litHtml, view: IndicatorView, language: Language): TemplateResult {
-  const text = texts[language];
+export function inCallIndicators(html: typeof litHtml, view: IndicatorView, language: Language, overrides?: object): TemplateResult {
+  const text: InCallStrings = { ...texts[language], ...overrides };
   return html`
     ${view.level
-      ? html`<span part="quality" role="img" aria-label=${text[view.level]} data-level=${view.level}>${segments(html, 3, bars[view.level])}</span>`
+      ? html`<span part="quality" role="img" aria-label=${text[levelKeys[view.level]]} data-level=${view.level}>${segments(html, 3, bars[view.level])}</span>`
       : ''}
     <!-- The role as a property: lit-analyzer's list of ARIA roles predates meter. -->
-    <span part="mic-level" .role=${'meter'} aria-label=${text.mic} aria-valuemin="0" aria-valuemax=${MIC_SEGMENTS} aria-valuenow=${view.micSegments}>
+    <span part="mic-level" .role=${'meter'} aria-label=${text.micLevel} aria-valuemin="0" aria-valuemax=${MIC_SEGMENTS} aria-valuenow=${view.micSegments}>
       ${segments(html, MIC_SEGMENTS, view.micSegments)}
     </span>
-    <span class="notice" role="status">${view.notices.map((notice) => text[notice]).join(' ')}</span>
+    <span part="notice" class="notice" role="status">${view.notices.map((notice) => text[noticeKeys[notice]]).join(' ')}</span>
   `;
 }

@@ -32,6 +32,13 @@ describe('call quality (E-model estimate from WebRTC statistics)', () => {
     expect(recovered.quality.level).to.equal('good');
   });
 
+  it('reads a path where nothing arrives any more as all lost: poor, not good', () => {
+    const before = readQuality(report(inbound(1000, 0)))!;
+    const stalled = readQuality(report(inbound(1000, 0)), before.counters)!;
+    expect(stalled.quality.packetLoss).to.equal(1);
+    expect(stalled.quality.level).to.equal('poor');
+  });
+
   it('says nothing before audio arrives', () => {
     expect(readQuality(report({ type: 'inbound-rtp', kind: 'audio', packetsReceived: 0 }))).to.equal(undefined);
     expect(readQuality(report({ type: 'inbound-rtp', kind: 'video', packetsReceived: 50 }))).to.equal(undefined);

@@ -64,6 +64,15 @@ describe('the in-call indicators', () => {
     staying.dispose();
   }).timeout(MUTED_HINT_MS + 2000);
 
+  it('take the site\'s own texts (the element\'s strings) over the built-in ones', async () => {
+    const el = await fixture<HTMLDivElement>(html`<div></div>`);
+    const view: IndicatorView = { level: 'good', micSegments: 0, notices: ['reconnecting'] };
+    render(inCallIndicators(litHtml, view, 'fr', { reconnecting: 'Un instant…', micLevel: 'Votre micro', voice: 'Appelez-nous' }), el);
+    expect(el.querySelector('[part="notice"]')!.textContent).to.equal('Un instant…');
+    expect(el.querySelector('[part="mic-level"]')!.getAttribute('aria-label')).to.equal('Votre micro');
+    expect(el.querySelector('[part="quality"]')!.getAttribute('aria-label')).to.equal('Connexion : bonne');
+  });
+
   it('name the level, the meter and every notice in each language, and are accessible', async () => {
     const notices: CallNotice[] = ['reconnecting', 'weak', 'muted'];
     const seen = new Map<string, string>();

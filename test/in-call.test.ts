@@ -113,6 +113,9 @@ describe('a call through the SIP relay to the agent console', () => {
     mute();
     await aTimeout(2500);
     expect(notice(), 'said once a call').to.equal('');
+    el.strings = { micLevel: 'Your microphone' };
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('[part~="mic-level"]')!.getAttribute('aria-label'), 'the site\'s own text').to.equal('Your microphone');
     await el.hangUp();
     await el.updateComplete;
     expect(Boolean(el.shadowRoot!.querySelector('[part~="mic-level"]')), 'the meter goes with the call').to.equal(false);

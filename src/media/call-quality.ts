@@ -48,8 +48,9 @@ export function readQuality(stats: RTCStatsReport, before?: QualityCounters): { 
   if (!inbound?.packetsReceived) return undefined;
   const counters = { received: inbound.packetsReceived, lost: Math.max(0, inbound.packetsLost ?? 0) };
   const received = counters.received - (before?.received ?? 0);
-  const lost = counters.lost - (before?.lost ?? 0);
-  const packetLoss = received + lost > 0 ? Math.max(0, lost) / (received + Math.max(0, lost)) : 0;
+  const lost = Math.max(0, counters.lost - (before?.lost ?? 0));
+  // Nothing at all since the last reading (a broken path): every packet was lost, though none was counted lost.
+  const packetLoss = received > 0 || lost > 0 ? lost / (received + lost) : 1;
   const rtt = Math.round((rttSeconds ?? pairRttSeconds ?? 0) * 1000);
   const jitter = Math.round((inbound.jitter ?? 0) * 1000);
   const mos = estimateMos(rtt, jitter, packetLoss);

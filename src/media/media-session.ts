@@ -39,8 +39,8 @@ export class MediaSession {
   activeSince?: number;
   muted = false;
   cameraOff = false;
-  /** The in-call indicators once talking (`html`: the element's Lit): quality, microphone level, notices. */
-  indicators?: (html: Parameters<typeof inCallIndicators>[0], language: Language) => ReturnType<typeof inCallIndicators>;
+  /** The in-call indicators once talking (`html`: the element's Lit; `texts`: its texts, overrides included). */
+  indicators?: (html: Parameters<typeof inCallIndicators>[0], language: Language, texts: object) => ReturnType<typeof inCallIndicators>;
   #indicators?: IndicatorState;
   #stopMicLevel?: () => void;
   #sip?: SipCall;
@@ -85,7 +85,7 @@ export class MediaSession {
         },
         onActive: () => {
           this.activeSince = Date.now();
-          this.indicators = (html, language) => engine.inCallIndicators(html, indicators, language);
+          this.indicators = (html, language, texts) => engine.inCallIndicators(html, indicators, language, texts);
           callbacks.onActive();
           // A call-active listener may have hung up already.
           if (!this.#closed) this.#stopMicLevel = engine.watchMicLevel(this.local, (level) => indicators.micLevel(level, this.muted));

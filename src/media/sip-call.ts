@@ -126,6 +126,10 @@ export function placeSipCall(options: SipCallOptions): SipCall {
       if (!recovery) return;
       endRecovery();
       options.onReconnected();
+    } else if (state === 'failed' && recovery) {
+      // The path is not mending by itself: no need to wait for the round.
+      clearTimeout(recovery.restart);
+      recovery.restart = setTimeout(restartIce, 0);
     } else if ((state === 'disconnected' || state === 'failed') && !recovery) {
       recovery = {
         giveUp: setTimeout(() => fail(MEDIA_LOST), MEDIA_RECOVERY_MS),
