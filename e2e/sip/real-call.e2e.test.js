@@ -327,6 +327,24 @@ describe('a real call through a SIP server', { skip }, () => {
     }`);
   const restoreMedia = () => nft(['delete', 'table', 'inet', 'ctc_cut']).catch(() => {});
   const typesOf = (page) => page.evaluate(() => window.events.map((e) => e.type).filter((type) => type !== 'call-quality'));
+  /** Waits for an ICE-restart re-INVITE at the agent; says what both sides saw if none comes. */
+  const reinvited = (agent, visitor) =>
+    agent.waitForFunction(() => agent.reinvites >= 1, null, { timeout: 8000 }).catch(async (error) => {
+      const seen = await visitor.evaluate(() => ({
+        events: window.events.filter((e) => e.type !== 'call-quality').map((e) => [e.type, e.detail, Math.round(e.at)]),
+        ice: window.peers.map((pc) => pc.iceConnectionState),
+      }));
+      throw new Error(`${error.message}; agent ${JSON.stringify(await agent.evaluate(() => ({ ...agent, calls: agent.calls.length })))}; visitor ${JSON.stringify(seen)}`);
+    });
+  /** After the path is restored: call-reconnected, audio both ways again, and no other event. */
+  async function comesBack(what, agent, visitor) {
+    const before = await audioBytes(agent, visitor);
+    const reconnected = await eventOf(visitor, 'call-reconnected');
+    const gap = Math.round(reconnected.at - (await eventOf(visitor, 'call-reconnecting')).at);
+    await audioFlowsAfter(agent, visitor, before);
+    console.log(`# ${what}: reconnected ${gap} ms after call-reconnecting, ${await agent.evaluate(() => agent.reinvites)} re-INVITE(s)`);
+    assert.deepEqual(await typesOf(visitor), ['call-started', 'call-queued', 'call-connected', 'call-active', 'call-reconnecting', 'call-reconnected']);
+  }
 
   it('the SIP server restarted mid-call: the call stays active, audio flows both ways, and the hang-up reaches the agent as BYE', async () => {
     const { context, agent, visitor } = await openPages();
@@ -370,20 +388,13 @@ describe('a real call through a SIP server', { skip }, () => {
       assert.equal(await visitor.locator('click-to-call').getAttribute('state'), 'active');
       assert.deepEqual(await axeViolations(visitor), [], 'accessible while reconnecting');
       // At least one ICE restart while the path is still cut.
-      await agent.waitForFunction(() => agent.reinvites >= 1, null, { timeout: 8000 }).catch(async (error) => {
-        throw new Error(`${error.message}; ${JSON.stringify(await agent.evaluate(() => ({ ...agent, calls: agent.calls.length })))}; visitor: ${JSON.stringify(await visitor.evaluate(() => ({ events: window.events.filter((e) => e.type !== "call-quality").map((e) => [e.type, e.detail, Math.round(e.at)]), sockets: window.sockets.map((s) => s.readyState), ice: window.peers.map((p) => p.iceConnectionState) })))}`);
-      });
+      await reinvited(agent, visitor);
       await visitor.waitForTimeout(1000);
     } finally {
       await restoreMedia();
     }
-    const before = await audioBytes(agent, visitor);
-    const reconnected = await eventOf(visitor, 'call-reconnected');
-    const gap = Math.round(reconnected.at - (await eventOf(visitor, 'call-reconnecting')).at);
-    await audioFlowsAfter(agent, visitor, before);
-    console.log(`# media path cut: reconnected ${gap} ms after call-reconnecting, ${await agent.evaluate(() => agent.reinvites)} re-INVITE(s)`);
+    await comesBack('media path cut', agent, visitor);
     assert.equal(await visitor.locator('click-to-call').getByText('Reconnecting…').count(), 0);
-    assert.deepEqual(await typesOf(visitor), ['call-started', 'call-queued', 'call-connected', 'call-active', 'call-reconnecting', 'call-reconnected']);
     await visitor.getByRole('button', { name: 'Hang up' }).click();
     await eventOf(visitor, 'call-ended');
     await agent.waitForFunction(() => agent.byes === 1);
@@ -405,16 +416,11 @@ describe('a real call through a SIP server', { skip }, () => {
         assert.equal(await visitor.locator('click-to-call').getAttribute('state'), 'active');
         await startKamailio();
         await agent.waitForFunction(() => agent.registrations === 2, null, { timeout: 10_000 });
-        await agent.waitForFunction(() => agent.reinvites >= 1, null, { timeout: 8000 });
+        await reinvited(agent, visitor);
       } finally {
         await restoreMedia();
       }
-      const before = await audioBytes(agent, visitor);
-      const reconnected = await eventOf(visitor, 'call-reconnected');
-      const gap = Math.round(reconnected.at - (await eventOf(visitor, 'call-reconnecting')).at);
-      await audioFlowsAfter(agent, visitor, before);
-      console.log(`# network change: reconnected ${gap} ms after call-reconnecting, ${await agent.evaluate(() => agent.reinvites)} re-INVITE(s)`);
-      assert.deepEqual(await typesOf(visitor), ['call-started', 'call-queued', 'call-connected', 'call-active', 'call-reconnecting', 'call-reconnected']);
+      await comesBack('network change', agent, visitor);
       await visitor.getByRole('button', { name: 'Hang up' }).click();
       await eventOf(visitor, 'call-ended');
       await agent.waitForFunction(() => agent.byes === 1);
