@@ -346,33 +346,41 @@ describe('a real call through a SIP server', { skip }, () => {
     assert.deepEqual(await typesOf(visitor), ['call-started', 'call-queued', 'call-connected', 'call-active', 'call-reconnecting', 'call-reconnected']);
   }
 
-  it('the SIP server restarted mid-call: the call stays active, audio flows both ways, and the hang-up reaches the agent as BYE', async () => {
-    const { context, agent, visitor } = await openPages();
-    await visitor.getByRole('button', { name: 'Voice call' }).click();
-    await eventOf(visitor, 'call-active');
-    await visitor.waitForTimeout(500);
-    await stopKamailio();
-    await visitor.waitForFunction(() => window.sockets.every((socket) => socket.readyState === WebSocket.CLOSED));
-    await visitor.waitForTimeout(1500);
-    assert.equal(await visitor.locator('click-to-call').getAttribute('state'), 'active', 'the SIP server is down: the call goes on');
-    await startKamailio();
-    // JsSIP reconnects both (every 1–2 s); the agent registers again.
-    await visitor.waitForFunction(() => window.sockets.at(-1).readyState === WebSocket.OPEN && window.sockets.length > 1, null, { timeout: 10_000 });
-    await agent.waitForFunction(() => agent.registrations === 2, null, { timeout: 10_000 });
-    const before = await audioBytes(agent, visitor);
-    const after = await audioFlowsAfter(agent, visitor, before);
-    console.log(`# SIP server restarted: ${await visitor.evaluate(() => window.sockets.length)} WebSockets, audio bytes ${JSON.stringify(before)} → ${JSON.stringify(after)}`);
-    const [heard, said] = [await visitorStats(visitor), await agentStats(agent)];
-    assert.ok(heard.audioEnergy > 1e-4 && said.audioEnergy > 1e-4, `audio both ways: ${JSON.stringify({ heard, said })}`);
-    assert.equal(await visitor.locator('click-to-call').getAttribute('state'), 'active');
-    assert.deepEqual(await typesOf(visitor), ['call-started', 'call-queued', 'call-connected', 'call-active'], 'nothing ended, nothing reconnecting: the media never broke');
+  for (const side of ['visitor', 'agent'])
+    it(`the SIP server restarted mid-call: the call stays active, audio flows both ways, and the ${side}'s hang-up ends both legs`, async () => {
+      const { context, agent, visitor } = await openPages();
+      await visitor.getByRole('button', { name: 'Voice call' }).click();
+      await eventOf(visitor, 'call-active');
+      await visitor.waitForTimeout(500);
+      await stopKamailio();
+      await visitor.waitForFunction(() => window.sockets.every((socket) => socket.readyState === WebSocket.CLOSED));
+      await visitor.waitForTimeout(1500);
+      assert.equal(await visitor.locator('click-to-call').getAttribute('state'), 'active', 'the SIP server is down: the call goes on');
+      await startKamailio();
+      // JsSIP reconnects both (every 1–2 s); the agent registers again, the visitor tells the agent its new
+      // connection with a re-INVITE.
+      await visitor.waitForFunction(() => window.sockets.at(-1).readyState === WebSocket.OPEN && window.sockets.length > 1, null, { timeout: 10_000 });
+      await agent.waitForFunction(() => agent.registrations === 2, null, { timeout: 10_000 });
+      await agent.waitForFunction(() => agent.reinvites === 1, null, { timeout: 10_000 });
+      const before = await audioBytes(agent, visitor);
+      const after = await audioFlowsAfter(agent, visitor, before);
+      console.log(`# SIP server restarted: ${await visitor.evaluate(() => window.sockets.length)} WebSockets, audio bytes ${JSON.stringify(before)} → ${JSON.stringify(after)}`);
+      const [heard, said] = [await visitorStats(visitor), await agentStats(agent)];
+      assert.ok(heard.audioEnergy > 1e-4 && said.audioEnergy > 1e-4, `audio both ways: ${JSON.stringify({ heard, said })}`);
+      assert.equal(await visitor.locator('click-to-call').getAttribute('state'), 'active');
+      assert.deepEqual(await typesOf(visitor), ['call-started', 'call-queued', 'call-connected', 'call-active'], 'nothing ended, nothing reconnecting: the media never broke');
 
-    await visitor.getByRole('button', { name: 'Hang up' }).click();
-    assert.deepEqual((await eventOf(visitor, 'call-ended')).detail, { media: 'voice', by: 'local' });
-    await agent.waitForFunction(() => agent.byes === 1, null, { timeout: 10_000 });
-    assert.equal(dropsAtCec(), 1, 'CEC was told');
-    await context.close();
-  });
+      if (side === 'visitor') {
+        await visitor.getByRole('button', { name: 'Hang up' }).click();
+        assert.deepEqual((await eventOf(visitor, 'call-ended')).detail, { media: 'voice', by: 'local' });
+        await agent.waitForFunction(() => agent.byes === 1, null, { timeout: 10_000 });
+      } else {
+        await agent.evaluate(() => agent.calls[0].session.terminate());
+        assert.deepEqual((await eventOf(visitor, 'call-ended')).detail, { media: 'voice', by: 'remote' });
+      }
+      assert.equal(dropsAtCec(), 1, 'CEC was told');
+      await context.close();
+    });
 
   it('the media path cut mid-call: call-reconnecting and "Reconnecting…", ICE restarts by re-INVITE, and once the path is back, call-reconnected and audio both ways', { skip: noNft }, async () => {
     const { context, agent, visitor } = await openPages();

@@ -14,12 +14,15 @@ const SETUP_TIMEOUT_MS = 20_000;
 const MEDIA_RECOVERY_MS = 15_000;
 /** ICE `disconnected` often mends itself within a moment: the first restart waits this long (after `failed`, none). */
 const RESTART_DELAY_MS = 2000;
+/** A target refresh after a reconnect is tried this many times, this far apart, until the gateway takes it. */
+const REFRESH_TRIES = 5;
+const REFRESH_RETRY_MS = 2000;
 /** A restart whose checks have not connected yet is tried again this often: the path may be back by now. */
 const RESTART_RETRY_MS = 5000;
 /**
  * Causes with which JsSIP ends a call by itself: ICE `failed`, a request that could not be sent, a re-INVITE
  * refused. While talking the first is the recovery's to decide, and during a recovery all three: it restarts
- * again, and gives up after 15 s.
+ * again, and gives up after 15 s. A target refresh that fails ends nothing either.
  */
 const ICE_FAILED_CAUSE = 'RTP Timeout';
 /** The cause of a call whose media path did not come back. */
@@ -60,8 +63,8 @@ export function gatewayUrls(addresses: readonly string[]): string[] {
 /**
  * Calls `sip:<accessCode>@<domain>` as `sip:<clickToCallCaller>@<domain>` over SIP-over-WebSocket, without
  * registering, trying the gateway addresses in the order given. While talking, a dropped WebSocket is reconnected
- * by JsSIP and ends nothing (the media flows on); a broken media path is restarted (ICE restart by re-INVITE) for
- * up to 15 s before the call fails.
+ * by JsSIP and ends nothing (the media flows on; a re-INVITE tells the gateway the new connection); a broken media
+ * path is restarted (ICE restart by re-INVITE) for up to 15 s before the call fails.
  */
 export function placeSipCall(options: SipCallOptions): SipCall {
   const { gateway, stream, video, iceServers } = options;
@@ -86,6 +89,12 @@ export function placeSipCall(options: SipCallOptions): SipCall {
     connection_recovery_max_interval: 2,
   });
   let session: ReturnType<UA['call']> | undefined;
+  /** The session is confirmed: visitor and agent are talking. */
+  let talking = false;
+  /** A re-INVITE that tells the gateway the visitor's new WebSocket is out; how many are left to try. */
+  let refreshing = false;
+  let refreshesLeft = 0;
+  let refreshTimer: ReturnType<typeof setTimeout> | undefined;
   let stopQuality: (() => void) | undefined;
   /** While the media path is broken: when the call gives up, and the next ICE restart. */
   let recovery: { giveUp: ReturnType<typeof setTimeout>; restart: ReturnType<typeof setTimeout> } | undefined;
@@ -101,6 +110,7 @@ export function placeSipCall(options: SipCallOptions): SipCall {
       if (closed) return;
       closed = true;
       clearTimeout(setupTimer);
+      clearTimeout(refreshTimer);
       endRecovery();
       stopQuality?.();
       try {
@@ -119,7 +129,7 @@ export function placeSipCall(options: SipCallOptions): SipCall {
     if (ua.isConnected() && session.isReadyToReOffer()) session.renegotiate({ rtcOfferConstraints: { iceRestart: true } });
     recovery.restart = setTimeout(restartIce, RESTART_RETRY_MS);
   };
-  const onIceState = (state: RTCIceConnectionState, talking: boolean) => {
+  const onIceState = (state: RTCIceConnectionState) => {
     if (!talking) {
       if (state === 'failed') fail('ICE failed');
     } else if (state === 'connected' || state === 'completed') {
@@ -147,9 +157,32 @@ export function placeSipCall(options: SipCallOptions): SipCall {
     unreachable.add(socket.url);
     if (unreachable.size === urls.length) fail('Connection Error');
   });
+  /**
+   * After a reconnect mid-call, the gateway knows the visitor's new WebSocket only once a request carries the
+   * visitor's Contact over it: a re-INVITE with the same media, so that the agent's BYE can reach the visitor. (An
+   * ICE restart under way refreshes it too.)
+   */
+  const refreshTarget = () => {
+    if (closed || !talking || !session || refreshesLeft <= 0) return;
+    refreshesLeft--;
+    // The gateway may not route it yet (it restarted, the agent is registering again): tried again in 2 s.
+    refreshTimer = setTimeout(refreshTarget, REFRESH_RETRY_MS);
+    if (!ua.isConnected() || !session.isReadyToReOffer()) return;
+    refreshing = true;
+    session.renegotiate({}, () => {
+      refreshing = false;
+      refreshesLeft = 0;
+      clearTimeout(refreshTimer);
+    });
+  };
   ua.on('connected', () => {
+    if (closed) return;
     // A reconnect after a dropped WebSocket must not dial a second time.
-    if (closed || session) return;
+    if (session) {
+      clearTimeout(refreshTimer);
+      refreshesLeft = REFRESH_TRIES;
+      return refreshTarget();
+    }
     try {
       session = ua.call(`sip:${gateway.accessCode}@${gateway.domain}`, {
         mediaStream: stream,
@@ -159,12 +192,13 @@ export function placeSipCall(options: SipCallOptions): SipCall {
     } catch (error) {
       return fail(`the gateway could not be called: ${(error as Error)?.message ?? error}`);
     }
-    let talking = false;
     const terminate = session.terminate.bind(session);
     session.terminate = (options) => {
       const cause = options?.cause;
-      if (!closed && talking && cause && (cause === ICE_FAILED_CAUSE || (recovery && RECOVERABLE_CAUSES.includes(cause)))) return;
-      terminate(options);
+      const recoverable = cause === ICE_FAILED_CAUSE || ((recovery || refreshing) && RECOVERABLE_CAUSES.includes(cause ?? ''));
+      if (closed || !talking || !recoverable) return terminate(options);
+      // A refresh refused or unsent ends nothing: the media flows on.
+      refreshing = false;
     };
     // Each gathering (the first, and each ICE restart's) is capped on its own.
     let capped: (() => void) | undefined;
@@ -176,7 +210,7 @@ export function placeSipCall(options: SipCallOptions): SipCall {
     });
     const pc = session.connection;
     pc.addEventListener('track', ({ streams }) => streams[0] && options.onRemoteStream(streams[0]));
-    pc.addEventListener('iceconnectionstatechange', () => onIceState(pc.iceConnectionState, talking));
+    pc.addEventListener('iceconnectionstatechange', () => onIceState(pc.iceConnectionState));
     session.on('confirmed', () => {
       clearTimeout(setupTimer);
       if (closed) return;
@@ -186,7 +220,7 @@ export function placeSipCall(options: SipCallOptions): SipCall {
       if (closed) return;
       stopQuality = watchQuality(pc, options.onQuality);
       // The path may have broken between the answer and the ACK.
-      onIceState(pc.iceConnectionState, talking);
+      onIceState(pc.iceConnectionState);
     });
     // JsSIP ends the session itself when a re-INVITE is refused or a request cannot be sent: that is a failure,
     // not the agent hanging up.
