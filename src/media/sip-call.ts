@@ -14,20 +14,22 @@ const SETUP_TIMEOUT_MS = 20_000;
 const MEDIA_RECOVERY_MS = 15_000;
 /** ICE `disconnected` often mends itself within a moment: the first restart waits this long (after `failed`, none). */
 const RESTART_DELAY_MS = 2000;
-/** A target refresh after a reconnect is tried this many times, this far apart, until the gateway takes it. */
+/** A target refresh after a reconnect: up to this many re-INVITEs, 2 s apart, for at most 30 s. */
 const REFRESH_TRIES = 5;
 const REFRESH_RETRY_MS = 2000;
+const REFRESH_WINDOW_MS = 30_000;
 /** A restart whose checks have not connected yet is tried again this often: the path may be back by now. */
 const RESTART_RETRY_MS = 5000;
 /**
- * Causes with which JsSIP ends a call by itself: ICE `failed`, a request that could not be sent, a re-INVITE
- * refused. While talking the first is the recovery's to decide, and during a recovery all three: it restarts
- * again, and gives up after 15 s. A target refresh that fails ends nothing either.
+ * JsSIP ends a call by itself when ICE fails ("RTP Timeout") and when one of our re-INVITEs ends badly: refused
+ * ("WebRTC Error"), unsent or cut off ("Connection Error"), unanswered ("Request Timeout"), unknown to the gateway
+ * ("Dialog Error"). While talking the first is the recovery's to decide (it gives up after 15 s), and the others
+ * end nothing: the media flows on, and the restart or refresh is tried again.
  */
 const ICE_FAILED_CAUSE = 'RTP Timeout';
+const REINVITE_FAILED_CAUSES = ['Connection Error', 'WebRTC Error', 'Request Timeout', 'Dialog Error'];
 /** The cause of a call whose media path did not come back. */
 export const MEDIA_LOST = 'the media connection was lost';
-const RECOVERABLE_CAUSES = [ICE_FAILED_CAUSE, 'Connection Error', 'WebRTC Error'];
 
 export interface SipCallOptions {
   readonly gateway: Gateway;
@@ -91,9 +93,11 @@ export function placeSipCall(options: SipCallOptions): SipCall {
   let session: ReturnType<UA['call']> | undefined;
   /** The session is confirmed: visitor and agent are talking. */
   let talking = false;
-  /** A re-INVITE that tells the gateway the visitor's new WebSocket is out; how many are left to try. */
-  let refreshing = false;
+  /** One of our re-INVITEs (an ICE restart or a target refresh) is out: one at a time. */
+  let reinviting = false;
+  /** After a reconnect: how many target refreshes are left to send, until when, and the next try. */
   let refreshesLeft = 0;
+  let refreshUntil = 0;
   let refreshTimer: ReturnType<typeof setTimeout> | undefined;
   let stopQuality: (() => void) | undefined;
   /** While the media path is broken: when the call gives up, and the next ICE restart. */
@@ -122,11 +126,24 @@ export function placeSipCall(options: SipCallOptions): SipCall {
     },
   };
 
+  /**
+   * Sends a re-INVITE (`iceRestart`: with new ICE credentials) unless one is out already (JsSIP's own retry after a
+   * 491 included), another transaction holds the dialog, or the WebSocket is down (JsSIP reconnects it meanwhile).
+   * `succeeded` runs once the answer is applied. Whether it was sent.
+   */
+  const reinvite = (iceRestart: boolean, succeeded?: () => void): boolean => {
+    if (reinviting || !session || !ua.isConnected() || !session.isReadyToReOffer()) return false;
+    reinviting = true;
+    session.renegotiate({ rtcOfferConstraints: { iceRestart } }, () => {
+      reinviting = false;
+      succeeded?.();
+    });
+    return true;
+  };
   /** Restarts ICE with a re-INVITE, and again every 5 s until the path is back (or the call gives up). */
   const restartIce = () => {
-    if (!recovery || !session) return;
-    // One offer at a time, and only over a connected WebSocket (JsSIP reconnects it meanwhile): else the next round.
-    if (ua.isConnected() && session.isReadyToReOffer()) session.renegotiate({ rtcOfferConstraints: { iceRestart: true } });
+    if (!recovery) return;
+    reinvite(true);
     recovery.restart = setTimeout(restartIce, RESTART_RETRY_MS);
   };
   const onIceState = (state: RTCIceConnectionState) => {
@@ -163,17 +180,14 @@ export function placeSipCall(options: SipCallOptions): SipCall {
    * ICE restart under way refreshes it too.)
    */
   const refreshTarget = () => {
-    if (closed || !talking || !session || refreshesLeft <= 0) return;
-    refreshesLeft--;
+    if (closed || !talking || refreshesLeft <= 0 || Date.now() > refreshUntil) return;
     // The gateway may not route it yet (it restarted, the agent is registering again): tried again in 2 s.
     refreshTimer = setTimeout(refreshTarget, REFRESH_RETRY_MS);
-    if (!ua.isConnected() || !session.isReadyToReOffer()) return;
-    refreshing = true;
-    session.renegotiate({}, () => {
-      refreshing = false;
+    const sent = reinvite(false, () => {
       refreshesLeft = 0;
       clearTimeout(refreshTimer);
     });
+    if (sent) refreshesLeft--;
   };
   ua.on('connected', () => {
     if (closed) return;
@@ -181,6 +195,7 @@ export function placeSipCall(options: SipCallOptions): SipCall {
     if (session) {
       clearTimeout(refreshTimer);
       refreshesLeft = REFRESH_TRIES;
+      refreshUntil = Date.now() + REFRESH_WINDOW_MS;
       return refreshTarget();
     }
     try {
@@ -195,10 +210,9 @@ export function placeSipCall(options: SipCallOptions): SipCall {
     const terminate = session.terminate.bind(session);
     session.terminate = (options) => {
       const cause = options?.cause;
-      const recoverable = cause === ICE_FAILED_CAUSE || ((recovery || refreshing) && RECOVERABLE_CAUSES.includes(cause ?? ''));
-      if (closed || !talking || !recoverable) return terminate(options);
-      // A refresh refused or unsent ends nothing: the media flows on.
-      refreshing = false;
+      const ours = reinviting && REINVITE_FAILED_CAUSES.includes(cause ?? '');
+      if (closed || !talking || !(cause === ICE_FAILED_CAUSE || ours)) return terminate(options);
+      if (ours) reinviting = false;
     };
     // Each gathering (the first, and each ICE restart's) is capped on its own.
     let capped: (() => void) | undefined;
