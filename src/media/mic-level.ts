@@ -1,11 +1,11 @@
 /** How often the microphone's level is read. */
-export const MIC_LEVEL_INTERVAL_MS = 100;
+const MIC_LEVEL_INTERVAL_MS = 100;
 /** The level scale's floor and span: -60 dBFS (silence in a room) reads 0, -10 dBFS (speaking close) reads 1. */
 const FLOOR_DB = -60;
 const SPAN_DB = 50;
 
 /** A level, 0–1, from samples of -1…1: their loudness (RMS) on a decibel scale. */
-export function levelOf(samples: Float32Array): number {
+function levelOf(samples: Float32Array): number {
   let sum = 0;
   for (const sample of samples) sum += sample * sample;
   const db = 10 * Math.log10(sum / samples.length || 1e-12);

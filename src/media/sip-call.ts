@@ -14,12 +14,12 @@ const SETUP_TIMEOUT_MS = 20_000;
 const MEDIA_RECOVERY_MS = 15_000;
 /** ICE `disconnected` often mends itself within a moment: the first restart waits this long (after `failed`, none). */
 const RESTART_DELAY_MS = 2000;
+/** A restart whose checks have not connected yet is tried again this often: the path may be back by now. */
+const RESTART_RETRY_MS = 5000;
 /** A target refresh after a reconnect: up to this many re-INVITEs, 2 s apart, for at most 30 s. */
 const REFRESH_TRIES = 5;
 const REFRESH_RETRY_MS = 2000;
 const REFRESH_WINDOW_MS = 30_000;
-/** A restart whose checks have not connected yet is tried again this often: the path may be back by now. */
-const RESTART_RETRY_MS = 5000;
 /**
  * JsSIP ends a call by itself when ICE fails ("RTP Timeout") and when one of our re-INVITEs ends badly: refused
  * ("WebRTC Error"), unsent or cut off ("Connection Error"), unanswered ("Request Timeout"), unknown to the gateway
@@ -29,7 +29,7 @@ const RESTART_RETRY_MS = 5000;
 const ICE_FAILED_CAUSE = 'RTP Timeout';
 const REINVITE_FAILED_CAUSES = ['Connection Error', 'WebRTC Error', 'Request Timeout', 'Dialog Error'];
 /** The cause of a call whose media path did not come back. */
-export const MEDIA_LOST = 'the media connection was lost';
+const MEDIA_LOST = 'the media connection was lost';
 
 export interface SipCallOptions {
   readonly gateway: Gateway;
