@@ -3,6 +3,8 @@ import { html as litHtml, render } from 'lit';
 import { inCallIndicators, type CallNotice, type IndicatorView } from '../src/in-call-indicators.js';
 import { IndicatorState, MUTED_HINT_MS, SPEAKING_LEVEL } from '../src/media/indicator-state.js';
 import { languages } from '../src/strings.js';
+import { watchMicLevel } from '../src/media/mic-level.js';
+import { itExcept } from './support/engine.js';
 
 // What the in-call indicators say and show, from what the call reports: the view in every language, and the
 // rules of the notices (each said once a call).
@@ -96,5 +98,41 @@ describe('the in-call indicators', () => {
       }
       await expect(el).to.be.accessible();
     }
+  });
+});
+
+describe('the microphone meter', () => {
+  itExcept(['webkit'], "WebKitGTK's MiniBrowser has no fake microphone", 'leaves the call alone when Web Audio refuses, and releases the microphone copy it took', async () => {
+    const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+    const clones: MediaStreamTrack[] = [];
+    const clone = MediaStreamTrack.prototype.clone;
+    const Original = window.AudioContext;
+    MediaStreamTrack.prototype.clone = function (this: MediaStreamTrack) {
+      const copy = clone.call(this);
+      clones.push(copy);
+      return copy;
+    };
+    window.AudioContext = class {
+      constructor() {
+        throw new DOMException('too many contexts', 'NotSupportedError');
+      }
+    } as unknown as typeof AudioContext;
+    try {
+      const readings: number[] = [];
+      const stop = watchMicLevel(stream, (level) => readings.push(level));
+      expect(clones.map((track) => track.readyState)).to.deep.equal(['ended']);
+      await aTimeout(300);
+      expect(readings).to.deep.equal([]);
+      stop();
+    } finally {
+      MediaStreamTrack.prototype.clone = clone;
+      window.AudioContext = Original;
+      for (const track of stream.getTracks()) track.stop();
+    }
+  });
+
+  it('measures nothing, and throws nothing, for a stream without a microphone', () => {
+    const stop = watchMicLevel(new MediaStream(), () => expect.fail('no reading'));
+    stop();
   });
 });
